@@ -1,0 +1,91 @@
+package connector_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/qoqasync/qoqasync/connector"
+)
+
+// A host routes jobs to handlers with a Mux, runs them on a LocalQueue and
+// watches their progress through events.
+func ExampleLocalQueue() {
+	mux := connector.NewMux()
+	mux.HandleFunc(connector.KindImport, "order", func(ctx context.Context, job connector.Job) error {
+		var args struct{ Force bool }
+		if err := job.UnmarshalArgs(&args); err != nil {
+			return connector.Permanent(err)
+		}
+		if job.RecordID == "2" {
+			return connector.Permanent(errors.New("order 2: field shop_id: unknown shop 9"))
+		}
+		return nil
+	})
+	q := connector.NewLocalQueue(connector.QueueConfig{Handler: mux, Concurrency: 1})
+	finished := make(chan connector.Event, 2)
+	q.Subscribe(func(ev connector.Event) {
+		if ev.Type == connector.EventDone || ev.Type == connector.EventFailed {
+			finished <- ev
+		}
+	})
+
+	ctx := context.Background()
+	for _, id := range []string{"1", "2"} {
+		job, _ := connector.NewJob(connector.KindImport, "order", id, map[string]bool{"force": false})
+		if _, err := q.Enqueue(ctx, job); err != nil {
+			fmt.Println(err)
+		}
+	}
+	_ = q.Start(ctx)
+	for range 2 {
+		ev := <-finished
+		fmt.Printf("%s %s: %s\n", ev.Job.Model, ev.Job.RecordID, ev.Job.State)
+		if ev.Job.LastError != "" {
+			fmt.Println("  error:", ev.Job.LastError)
+		}
+	}
+	stopCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	_ = q.Stop(stopCtx)
+
+	failed, _ := q.List(ctx, connector.ListFilter{State: connector.StateFailed})
+	fmt.Println("failed jobs kept:", len(failed))
+	// Output:
+	// order 1: done
+	// order 2: failed
+	//   error: order 2: field shop_id: unknown shop 9
+	// failed jobs kept: 1
+}
+
+// A handler's error says what happens next: retry later, do not count the
+// attempt, give up, or nothing to do.
+func ExampleRetryable() {
+	busy := connector.Retryable(errors.New("record 7 is locked by another job"), connector.NotCounted(), connector.After(2*time.Second))
+	o := connector.Classify(busy, 4, 5)
+	fmt.Println(o.State, o.Attempt, o.After)
+
+	o = connector.Classify(errors.New("connection reset"), 4, 5)
+	fmt.Println(o.State, o.Attempt)
+	// Output:
+	// pending 4 2s
+	// failed 5
+}
+
+// The scheduler runs the batch import of each model at its own interval.
+func ExampleScheduler() {
+	s := connector.NewScheduler(nil)
+	ran := make(chan string, 1)
+	_ = s.Add("import order", 5*time.Minute, func(ctx context.Context) error {
+		ran <- "searched orders changed since the last run"
+		return nil
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- s.Run(ctx) }()
+	fmt.Println(<-ran)
+	cancel()
+	<-done
+	// Output: searched orders changed since the last run
+}
