@@ -1,0 +1,445 @@
+package connector_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qoqasync/qoqasync/binding"
+	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/connector/connectortest"
+)
+
+// clock ticks one second per reading, so that every write in a test is
+// strictly after the one before.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(time.Second)
+	return c.t
+}
+
+// world is a remote and a local system with one model each, a binder and
+// the flows between them.
+type world struct {
+	clock          *clock
+	remote, local  *connectortest.Adapter
+	binder         *binding.Memory
+	imp            *connector.ImportFlow
+	exp            *connector.ExportFlow
+	ctx            context.Context
+}
+
+var productImport = connector.Mapping{Model: "product", Rules: []connector.Rule{
+	connector.Field("name", "name"),
+	connector.Field("price", "list_price", connector.CentsToAmount),
+}}
+
+var productExport = connector.Mapping{Model: "product", Rules: []connector.Rule{
+	connector.Field("name", "name"),
+	connector.Field("list_price", "price", connector.AmountToCents),
+}}
+
+func newWorld(t *testing.T) *world {
+	c := newClock()
+	w := &world{
+		clock:  c,
+		remote: &connectortest.Adapter{Name: "qoqa product", Now: c.Now, Idempotent: true},
+		local:  &connectortest.Adapter{Name: "openerp product", Now: c.Now},
+		binder: binding.NewMemory(),
+		ctx:    context.Background(),
+	}
+	w.imp = &connector.ImportFlow{Model: "product", Remote: w.remote, Local: w.local, Binder: w.binder, Mapper: productImport, Now: c.Now}
+	w.exp = &connector.ExportFlow{Model: "product", Local: w.local, Remote: w.remote, Binder: w.binder, Mapper: productExport, Now: c.Now}
+	return w
+}
+
+func (w *world) importIt(t *testing.T, id string) error {
+	t.Helper()
+	return w.imp.Import(w.ctx, id, connector.ImportOptions{})
+}
+
+func isNothingToDo(err error) bool {
+	var n *connector.NothingToDoError
+	return errors.As(err, &n)
+}
+
+func TestImportCreatesThenUpdatesAndBinds(t *testing.T) {
+	w := newWorld(t)
+	id := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Lamp", "price": 2950}})
+
+	require.NoError(t, w.importIt(t, id))
+	b, err := w.binder.ByRemote(w.ctx, "product", id)
+	require.NoError(t, err)
+	local, ok := w.local.Get(b.LocalID)
+	require.True(t, ok)
+	assert.Equal(t, map[string]any{"name": "Lamp", "list_price": 29.5}, local.Fields)
+
+	assert.True(t, isNothingToDo(w.importIt(t, id)), "an unchanged record is imported again")
+	assert.Equal(t, 0, w.local.Calls("Update"))
+
+	w.remote.Put(connector.Record{ID: id, Fields: map[string]any{"name": "Lamp XL", "price": 3000}})
+	require.NoError(t, w.importIt(t, id))
+	local, _ = w.local.Get(b.LocalID)
+	assert.Equal(t, "Lamp XL", local.Fields["name"])
+	assert.Equal(t, 1, w.local.Len(), "an update created a record")
+
+	require.NoError(t, w.imp.Import(w.ctx, id, connector.ImportOptions{Force: true}), "force imports an unchanged record")
+	assert.Equal(t, 2, w.local.Calls("Update"))
+}
+
+func TestImportOfAMissingRecordIsNothingToDo(t *testing.T) {
+	w := newWorld(t)
+	assert.True(t, isNothingToDo(w.importIt(t, "404")))
+}
+
+func TestImportLostCreateAnswerCreatesOneRecord(t *testing.T) {
+	w := newWorld(t)
+	id := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Lamp", "price": 100}})
+	w.local.LoseAnswer("Create")
+
+	err := w.importIt(t, id)
+	require.Error(t, err)
+	assert.True(t, connector.IsRetryable(err), "a lost answer must be retried: %v", err)
+	_, err = w.binder.ByRemote(w.ctx, "product", id)
+	require.ErrorIs(t, err, connector.ErrNotBound)
+
+	require.NoError(t, w.importIt(t, id))
+	assert.Equal(t, 1, w.local.Len(), "the retry created a second record")
+	assert.Equal(t, 1, w.local.Calls("Create"))
+	b, err := w.binder.ByRemote(w.ctx, "product", id)
+	require.NoError(t, err)
+	assert.True(t, w.local.IsActive(b.LocalID))
+}
+
+// failingBinder fails the next Bind, as a crash between the create and the
+// binding would.
+type failingBinder struct {
+	*binding.Memory
+	fail error
+}
+
+func (f *failingBinder) Bind(ctx context.Context, b connector.Binding) error {
+	if err := f.fail; err != nil {
+		f.fail = nil
+		return err
+	}
+	return f.Memory.Bind(ctx, b)
+}
+
+func TestImportBindingNotStoredCreatesOneRecord(t *testing.T) {
+	w := newWorld(t)
+	fb := &failingBinder{Memory: w.binder, fail: errors.New("disk full")}
+	w.imp.Binder = fb
+	id := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Lamp"}})
+	require.Error(t, w.importIt(t, id))
+	require.NoError(t, w.importIt(t, id))
+	assert.Equal(t, 1, w.local.Len())
+}
+
+func TestImportBindConflictIsRetried(t *testing.T) {
+	w := newWorld(t)
+	w.imp.Binder = &failingBinder{Memory: w.binder, fail: fmt.Errorf("lost the race: %w", connector.ErrBindingConflict)}
+	id := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Lamp"}})
+	err := w.importIt(t, id)
+	assert.True(t, connector.IsRetryable(err), "a binding conflict must be retried, got %v", err)
+}
+
+func TestImportMustSkipAndAfterImport(t *testing.T) {
+	w := newWorld(t)
+	var after []string
+	w.imp.MustSkip = func(ctx context.Context, rec connector.Record) (string, error) {
+		if rec.Fields["name"] == "draft" {
+			return "drafts are not imported", nil
+		}
+		return "", nil
+	}
+	w.imp.AfterImport = func(ctx context.Context, rec connector.Record, localID string, created bool) error {
+		after = append(after, fmt.Sprintf("%s->%s created=%v", rec.ID, localID, created))
+		return nil
+	}
+	draft := w.remote.Put(connector.Record{Fields: map[string]any{"name": "draft"}})
+	err := w.importIt(t, draft)
+	require.True(t, isNothingToDo(err))
+	assert.ErrorContains(t, err, "drafts are not imported")
+	assert.Zero(t, w.local.Len())
+
+	ok := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Lamp"}})
+	require.NoError(t, w.importIt(t, ok))
+	assert.Equal(t, []string{ok + "->1 created=true"}, after)
+}
+
+// importers routes dependency imports by model, as a backend does.
+type importers map[string]*connector.ImportFlow
+
+func (m importers) ImportDependency(ctx context.Context, model, id string, opts connector.ImportOptions) error {
+	return m[model].Import(ctx, id, opts)
+}
+
+func TestImportDependenciesFirst(t *testing.T) {
+	c := newClock()
+	binder := binding.NewMemory()
+	remoteCustomers := &connectortest.Adapter{Name: "qoqa customer", Now: c.Now}
+	localPartners := &connectortest.Adapter{Name: "res.partner", Now: c.Now}
+	remoteOrders := &connectortest.Adapter{Name: "qoqa order", Now: c.Now}
+	localOrders := &connectortest.Adapter{Name: "sale.order", Now: c.Now}
+	deps := importers{}
+	deps["customer"] = &connector.ImportFlow{Model: "customer", Remote: remoteCustomers, Local: localPartners, Binder: binder, Now: c.Now,
+		Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("name", "name")}}}
+	always := false
+	orders := &connector.ImportFlow{Model: "order", Remote: remoteOrders, Local: localOrders, Binder: binder, Now: c.Now, DependencyImporter: deps,
+		Dependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+			id, err := connector.ID(rec.Fields["customer_id"])
+			return []connector.Dependency{{Model: "customer", ID: id, Always: always}}, err
+		},
+		Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("customer_id", "partner_id", connector.Bound("customer"))}}}
+
+	ctx := context.Background()
+	cust := remoteCustomers.Put(connector.Record{Fields: map[string]any{"name": "Ada"}})
+	order := remoteOrders.Put(connector.Record{Fields: map[string]any{"customer_id": float64(1)}})
+	require.NoError(t, orders.Import(ctx, order, connector.ImportOptions{}))
+	cb, err := binder.ByRemote(ctx, "customer", cust)
+	require.NoError(t, err, "the dependency was not imported")
+	ob, err := binder.ByRemote(ctx, "order", order)
+	require.NoError(t, err)
+	got, _ := localOrders.Get(ob.LocalID)
+	assert.Equal(t, connector.IDValue(cb.LocalID), got.Fields["partner_id"])
+	assert.Equal(t, 1, remoteCustomers.Calls("Read"))
+
+	// A bound dependency is not imported again, unless asked always.
+	remoteCustomers.Put(connector.Record{ID: cust, Fields: map[string]any{"name": "Ada L."}})
+	remoteOrders.Put(connector.Record{ID: order, Fields: map[string]any{"customer_id": "1"}})
+	require.NoError(t, orders.Import(ctx, order, connector.ImportOptions{}))
+	assert.Equal(t, 1, remoteCustomers.Calls("Read"))
+	always = true
+	require.NoError(t, orders.Import(ctx, order, connector.ImportOptions{Force: true}))
+	assert.Equal(t, 2, remoteCustomers.Calls("Read"))
+	partner, _ := localPartners.Get(cb.LocalID)
+	assert.Equal(t, "Ada L.", partner.Fields["name"])
+}
+
+func TestImportMappingErrorNamesModelRecordAndField(t *testing.T) {
+	w := newWorld(t)
+	id := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Lamp", "price": "a lot"}})
+	err := w.importIt(t, id)
+	require.Error(t, err)
+	assert.True(t, connector.IsPermanent(err), "bad data cannot be mended by a retry")
+	var me *connector.MappingError
+	require.ErrorAs(t, err, &me)
+	assert.Equal(t, "product", me.Model)
+	assert.Equal(t, id, me.RecordID)
+	assert.Equal(t, "price", me.Field)
+	assert.Contains(t, err.Error(), "map product "+id+", field price")
+	assert.Zero(t, w.local.Len())
+}
+
+// blockingMapper holds the first import inside the flow until released.
+type blockingMapper struct {
+	entered, release chan struct{}
+}
+
+func (m blockingMapper) Map(mc *connector.MapContext) (map[string]any, error) {
+	close(m.entered)
+	<-m.release
+	return map[string]any{"name": "x"}, nil
+}
+
+func TestImportNeverTwiceAtOnce(t *testing.T) {
+	w := newWorld(t)
+	m := blockingMapper{entered: make(chan struct{}), release: make(chan struct{})}
+	w.imp.Mapper = m
+	id := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Lamp"}})
+	first := make(chan error)
+	go func() { first <- w.importIt(t, id) }()
+	<-m.entered
+	err := w.importIt(t, id)
+	var r *connector.RetryableError
+	require.ErrorAs(t, err, &r)
+	assert.True(t, r.NotCounted, "a busy record is no failure of the job")
+	assert.Positive(t, r.After)
+	close(m.release)
+	require.NoError(t, <-first)
+	assert.Equal(t, 1, w.local.Len())
+}
+
+func TestExportCreatesThenUpdates(t *testing.T) {
+	w := newWorld(t)
+	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk", "list_price": 120.5}})
+	require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
+	b, err := w.binder.ByLocal(w.ctx, "product", local)
+	require.NoError(t, err, "the new remote ID must be bound at once")
+	rec, ok := w.remote.Get(b.RemoteID)
+	require.True(t, ok)
+	assert.Equal(t, map[string]any{"name": "Desk", "price": int64(12050)}, rec.Fields)
+
+	assert.True(t, isNothingToDo(w.exp.Export(w.ctx, local, connector.ExportOptions{})), "an unchanged record was exported again")
+
+	w.local.Put(connector.Record{ID: local, Fields: map[string]any{"name": "Desk", "list_price": 99.0}})
+	require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
+	rec, _ = w.remote.Get(b.RemoteID)
+	assert.Equal(t, int64(9900), rec.Fields["price"])
+	assert.Equal(t, 1, w.remote.Calls("Create"))
+	assert.Equal(t, 1, w.remote.Calls("Update"))
+
+	// Touched but not changed: the same payload is not sent again.
+	w.local.Put(connector.Record{ID: local, Fields: map[string]any{"name": "Desk", "list_price": 99.0}})
+	assert.True(t, isNothingToDo(w.exp.Export(w.ctx, local, connector.ExportOptions{})))
+	assert.Equal(t, 1, w.remote.Calls("Update"))
+}
+
+func TestImportedRecordIsNotExportedBack(t *testing.T) {
+	w := newWorld(t)
+	id := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Lamp", "price": 100}})
+	require.NoError(t, w.importIt(t, id))
+	b, _ := w.binder.ByRemote(w.ctx, "product", id)
+
+	err := w.exp.Export(w.ctx, b.LocalID, connector.ExportOptions{})
+	assert.True(t, isNothingToDo(err), "the import's write was exported back: %v", err)
+	assert.Zero(t, w.remote.Calls("Update"))
+	assert.Zero(t, w.remote.Calls("Create"))
+}
+
+func TestExportedRecordIsNotImportedBack(t *testing.T) {
+	w := newWorld(t)
+	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk", "list_price": 1.0}})
+	require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
+	b, _ := w.binder.ByLocal(w.ctx, "product", local)
+	assert.True(t, isNothingToDo(w.importIt(t, b.RemoteID)), "the export's write was imported back")
+	assert.Zero(t, w.local.Calls("Update"))
+}
+
+func TestExportLostCreateAnswerCreatesOneRecord(t *testing.T) {
+	w := newWorld(t)
+	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk"}})
+	w.remote.LoseAnswer("Create")
+	err := w.exp.Export(w.ctx, local, connector.ExportOptions{})
+	require.True(t, connector.IsRetryable(err), "%v", err)
+	require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
+	assert.Equal(t, 1, w.remote.Len(), "the retried create made a second remote record")
+}
+
+func TestExportDependenciesFirstAndPartialUpdate(t *testing.T) {
+	c := newClock()
+	binder := binding.NewMemory()
+	localVariants := &connectortest.Adapter{Name: "product.product", Now: c.Now}
+	remoteVariants := &connectortest.Adapter{Name: "qoqa variation", Now: c.Now}
+	localOffers := &connectortest.Adapter{Name: "qoqa.offer", Now: c.Now}
+	remoteOffers := &connectortest.Adapter{Name: "qoqa offer", Now: c.Now}
+	variants := &connector.ExportFlow{Model: "variation", Local: localVariants, Remote: remoteVariants, Binder: binder, Now: c.Now,
+		Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("default_code", "sku")}}}
+	offers := &connector.ExportFlow{Model: "offer", Local: localOffers, Remote: remoteOffers, Binder: binder, Now: c.Now,
+		DependencyExporter: exporters{"variation": variants},
+		Dependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+			id, err := connector.ID(rec.Fields["product_id"])
+			return []connector.Dependency{{Model: "variation", ID: id}}, err
+		},
+		Mapper: connector.Mapping{Rules: []connector.Rule{
+			connector.Field("product_id", "variation_id", connector.BoundRemote("variation")),
+			connector.WhenChanged([]string{"name"}, connector.Field("name", "title")),
+		}}}
+	ctx := context.Background()
+	v := localVariants.Put(connector.Record{Fields: map[string]any{"default_code": "SKU-1"}})
+	o := localOffers.Put(connector.Record{Fields: map[string]any{"product_id": []any{float64(1), "Lamp"}, "name": "Deal"}})
+	require.NoError(t, offers.Export(ctx, o, connector.ExportOptions{}))
+	vb, err := binder.ByLocal(ctx, "variation", v)
+	require.NoError(t, err, "the dependency was not exported first")
+	ob, _ := binder.ByLocal(ctx, "offer", o)
+	rec, _ := remoteOffers.Get(ob.RemoteID)
+	assert.Equal(t, connector.IDValue(vb.RemoteID), rec.Fields["variation_id"])
+	assert.Equal(t, "Deal", rec.Fields["title"])
+
+	// A partial update sends only the rules of the fields that changed.
+	localOffers.Put(connector.Record{ID: o, Fields: map[string]any{"product_id": []any{float64(1), "Lamp"}, "name": "Deal 2"}})
+	remoteOffers.Put(connector.Record{ID: ob.RemoteID, Fields: map[string]any{}})
+	require.NoError(t, offers.Export(ctx, o, connector.ExportOptions{Fields: []string{"product_id"}}))
+	rec, _ = remoteOffers.Get(ob.RemoteID)
+	assert.NotContains(t, rec.Fields, "title")
+	assert.Contains(t, rec.Fields, "variation_id")
+	assert.Equal(t, 1, remoteVariants.Calls("Create"), "a bound dependency was exported again")
+}
+
+type exporters map[string]*connector.ExportFlow
+
+func (m exporters) ExportDependency(ctx context.Context, model, id string, opts connector.ExportOptions) error {
+	return m[model].Export(ctx, id, opts)
+}
+
+func TestDeletePolicies(t *testing.T) {
+	for _, tc := range []struct {
+		policy         connector.DeletePolicy
+		archiveLocally bool
+		remoteExists   bool
+		remoteActive   bool
+		stillBound     bool
+	}{
+		{connector.DeleteRemote, false, false, false, false},
+		{connector.ArchiveRemote, false, true, false, false},
+		{connector.ArchiveRemote, true, true, false, true},
+		{connector.IgnoreDelete, false, true, true, false},
+		{connector.IgnoreDelete, true, true, true, true},
+	} {
+		t.Run(fmt.Sprintf("%s archived=%v", tc.policy, tc.archiveLocally), func(t *testing.T) {
+			w := newWorld(t)
+			local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk"}})
+			require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
+			b, _ := w.binder.ByLocal(w.ctx, "product", local)
+			if tc.archiveLocally {
+				w.local.SetActive(local, false)
+			} else {
+				w.local.Remove(local)
+			}
+			del := &connector.DeleteFlow{Model: "product", Local: w.local, Remote: w.remote, Binder: w.binder, Policy: tc.policy}
+			require.NoError(t, del.Delete(w.ctx, local))
+			_, exists := w.remote.Get(b.RemoteID)
+			assert.Equal(t, tc.remoteExists, exists)
+			assert.Equal(t, tc.remoteActive, w.remote.IsActive(b.RemoteID))
+			_, err := w.binder.ByLocal(w.ctx, "product", local)
+			assert.Equal(t, tc.stillBound, err == nil)
+		})
+	}
+}
+
+func TestDeleteOfAMissingRemoteRecordIsDone(t *testing.T) {
+	w := newWorld(t)
+	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk"}})
+	require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
+	b, _ := w.binder.ByLocal(w.ctx, "product", local)
+	w.remote.Remove(b.RemoteID)
+	w.local.Remove(local)
+	del := &connector.DeleteFlow{Model: "product", Remote: w.remote, Binder: w.binder, Policy: connector.DeleteRemote}
+	require.NoError(t, del.Delete(w.ctx, local))
+	assert.True(t, isNothingToDo(del.Delete(w.ctx, local)), "an unbound record has nothing to delete")
+}
+
+func TestDeleteOfAReactivatedRecordIsNothingToDo(t *testing.T) {
+	w := newWorld(t)
+	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk"}})
+	require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
+	del := &connector.DeleteFlow{Model: "product", Local: w.local, Remote: w.remote, Binder: w.binder, Policy: connector.DeleteRemote}
+	assert.True(t, isNothingToDo(del.Delete(w.ctx, local)))
+	assert.Equal(t, 1, w.remote.Len())
+}
+
+func TestDeleteArchiveNeedsAnArchiver(t *testing.T) {
+	w := newWorld(t)
+	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk"}})
+	require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
+	del := &connector.DeleteFlow{Model: "product", Remote: plainAdapter{w.remote}, Binder: w.binder, Policy: connector.ArchiveRemote}
+	assert.True(t, connector.IsPermanent(del.Delete(w.ctx, local)))
+}
+
+// plainAdapter hides the optional interfaces of the fake.
+type plainAdapter struct{ connector.Adapter }
