@@ -25,6 +25,7 @@ type key struct{ model, id string }
 var (
 	_ connector.Binder         = (*Memory)(nil)
 	_ connector.WatermarkStore = (*Memory)(nil)
+	_ Store                    = (*Memory)(nil)
 )
 
 // NewMemory returns an empty store.
@@ -130,3 +131,6 @@ func conflict(b, old connector.Binding) error {
 	return fmt.Errorf("bind %s remote %s to local %s: already bound remote %s to local %s: %w",
 		b.Model, b.RemoteID, b.LocalID, old.RemoteID, old.LocalID, connector.ErrBindingConflict)
 }
+
+// Close implements Store; the bindings stay readable.
+func (m *Memory) Close() error { return nil }
