@@ -281,11 +281,9 @@ func (q *LocalQueue) next() *entry {
 			q.promoteDue(time.Now())
 		}
 		if q.ready.Len() > 0 {
+			// place kept e out of ready while its key runs, and a key has
+			// one pending job at most: e can run.
 			e := heap.Pop(&q.ready).(*entry)
-			if q.isRunning(e.job.Key) {
-				e.blocked = true
-				continue
-			}
 			delete(q.pendingByKey, e.job.Key)
 			q.runningKeys[e.job.Key] = struct{}{}
 			q.counts.add(StatePending, -1)
