@@ -1,0 +1,208 @@
+package openerp
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/qoqasync/qoqasync/connector"
+)
+
+// Adapter is one OpenERP model as the connector's flows see it: a
+// connector.Adapter, Finder, Archiver and ActiveChecker over a Client.
+//
+// It reads OpenERP's False as "no value" (nil) for every field but the
+// booleans, so that mappers see absent values alike on both sides.
+type Adapter struct {
+	Client *Client
+	Model  string
+	// Fields are read by Read; nil means every field.
+	Fields []string
+	// RefField is a char field of Model that Create fills with the
+	// record's reference and FindByRef searches, so that a create whose
+	// answer was lost is found again. Empty: FindByRef finds nothing.
+	RefField string
+	// Context goes with every call (a lang, say).
+	Context Context
+	// PageSize is how many IDs one search call returns; zero means 1000.
+	PageSize int
+
+	typesMu sync.Mutex
+	types   map[string]string
+}
+
+var (
+	_ connector.Adapter       = (*Adapter)(nil)
+	_ connector.Finder        = (*Adapter)(nil)
+	_ connector.Archiver      = (*Adapter)(nil)
+	_ connector.ActiveChecker = (*Adapter)(nil)
+)
+
+// Search implements connector.Adapter: the records whose write_date is in
+// [from, to), oldest change first, page by page.
+func (a *Adapter) Search(ctx context.Context, from, to time.Time) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		domain := And(Where("write_date", ">=", from.UTC()), Where("write_date", "<", to.UTC()))
+		size := a.PageSize
+		if size <= 0 {
+			size = 1000
+		}
+		for offset := 0; ; offset += size {
+			ids, err := a.Client.Search(ctx, a.Model, domain, SearchOptions{
+				Offset: offset, Limit: size, Order: "write_date asc, id asc",
+				Context: a.Context.WithActiveTest(false),
+			})
+			if err != nil {
+				yield("", err)
+				return
+			}
+			for _, id := range ids {
+				if !yield(strconv.FormatInt(id, 10), nil) {
+					return
+				}
+			}
+			if len(ids) < size {
+				return
+			}
+		}
+	}
+}
+
+// Read implements connector.Adapter.
+func (a *Adapter) Read(ctx context.Context, id string) (connector.Record, error) {
+	n, err := parseID(a.Model, id)
+	if err != nil {
+		return connector.Record{}, err
+	}
+	types, err := a.fieldTypes(ctx)
+	if err != nil {
+		return connector.Record{}, err
+	}
+	fields := a.Fields
+	if len(fields) > 0 {
+		fields = append(append([]string{}, fields...), "write_date")
+	}
+	vals, err := a.Client.Read(ctx, a.Model, []int64{n}, fields, a.Context)
+	if err != nil {
+		return connector.Record{}, err
+	}
+	if len(vals) == 0 {
+		return connector.Record{}, fmt.Errorf("openerp: %s %d: %w", a.Model, n, connector.ErrNotFound)
+	}
+	v := vals[0]
+	rec := connector.Record{ID: id, Fields: make(map[string]any, len(v))}
+	rec.UpdatedAt, _ = v.Time("write_date")
+	for k, x := range v {
+		if b, ok := x.(bool); ok && !b && types[k] != "boolean" {
+			x = nil
+		}
+		rec.Fields[k] = x
+	}
+	return rec, nil
+}
+
+// Create implements connector.Adapter.
+func (a *Adapter) Create(ctx context.Context, ref string, values map[string]any) (string, error) {
+	vals := Values{}
+	for k, v := range values {
+		vals[k] = v
+	}
+	if a.RefField != "" {
+		vals[a.RefField] = ref
+	}
+	id, err := a.Client.Create(ctx, a.Model, vals, a.Context)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(id, 10), nil
+}
+
+// Update implements connector.Adapter.
+func (a *Adapter) Update(ctx context.Context, id string, values map[string]any) error {
+	n, err := parseID(a.Model, id)
+	if err != nil {
+		return err
+	}
+	return a.Client.Write(ctx, a.Model, []int64{n}, values, a.Context)
+}
+
+// Delete implements connector.Adapter.
+func (a *Adapter) Delete(ctx context.Context, id string) error {
+	n, err := parseID(a.Model, id)
+	if err != nil {
+		return err
+	}
+	return a.Client.Unlink(ctx, a.Model, []int64{n})
+}
+
+// Archive implements connector.Archiver.
+func (a *Adapter) Archive(ctx context.Context, id string) error {
+	return a.Update(ctx, id, map[string]any{"active": false})
+}
+
+// Active implements connector.ActiveChecker.
+func (a *Adapter) Active(ctx context.Context, ids []string) (map[string]bool, error) {
+	nums := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		n, err := parseID(a.Model, id)
+		if err != nil {
+			return nil, err
+		}
+		nums = append(nums, n)
+	}
+	found, err := a.Client.Search(ctx, a.Model, Where("id", "in", nums), SearchOptions{Context: a.Context})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(found))
+	for _, n := range found {
+		out[strconv.FormatInt(n, 10)] = true
+	}
+	return out, nil
+}
+
+// FindByRef implements connector.Finder, archived records included.
+func (a *Adapter) FindByRef(ctx context.Context, ref string) (string, error) {
+	if a.RefField == "" {
+		return "", fmt.Errorf("openerp: %s has no reference field: %w", a.Model, connector.ErrNotFound)
+	}
+	ids, err := a.Client.Search(ctx, a.Model, Where(a.RefField, "=", ref), SearchOptions{Limit: 1, Context: a.Context.WithActiveTest(false)})
+	if err != nil {
+		return "", err
+	}
+	if len(ids) == 0 {
+		return "", fmt.Errorf("openerp: %s %s=%q: %w", a.Model, a.RefField, ref, connector.ErrNotFound)
+	}
+	return strconv.FormatInt(ids[0], 10), nil
+}
+
+// fieldTypes learns the model's field types once, to tell a boolean's False
+// from the False of an empty value.
+func (a *Adapter) fieldTypes(ctx context.Context) (map[string]string, error) {
+	a.typesMu.Lock()
+	defer a.typesMu.Unlock()
+	if a.types != nil {
+		return a.types, nil
+	}
+	desc, err := a.Client.FieldsGet(ctx, a.Model, []string{"type"}, nil)
+	if err != nil {
+		return nil, err
+	}
+	types := make(map[string]string, len(desc))
+	for name, d := range desc {
+		types[name], _ = d["type"].(string)
+	}
+	a.types = types
+	return types, nil
+}
+
+func parseID(model, id string) (int64, error) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, connector.Permanent(fmt.Errorf("openerp: %s: %q is not a record ID", model, id))
+	}
+	return n, nil
+}

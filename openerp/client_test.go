@@ -1,0 +1,379 @@
+package openerp_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/openerp"
+	"github.com/qoqasync/qoqasync/openerp/openerptest"
+)
+
+const password = "s3cr3t-pw"
+
+var paths = []string{openerp.PathV7, openerp.PathV8}
+
+func newServer(t *testing.T) *openerptest.Server {
+	s := openerptest.New(openerptest.Options{Password: password})
+	t.Cleanup(s.Close)
+	return s
+}
+
+func newClient(t *testing.T, s *openerptest.Server, path string) *openerp.Client {
+	c, err := openerp.New(s.Config(path))
+	require.NoError(t, err)
+	return c
+}
+
+// forEachPath runs a test against both endpoint paths.
+func forEachPath(t *testing.T, fn func(t *testing.T, s *openerptest.Server, c *openerp.Client)) {
+	for _, p := range paths {
+		t.Run(strings.Trim(p, "/"), func(t *testing.T) {
+			s := newServer(t)
+			fn(t, s, newClient(t, s, p))
+		})
+	}
+}
+
+func TestVersionAndLogin(t *testing.T) {
+	forEachPath(t, func(t *testing.T, s *openerptest.Server, c *openerp.Client) {
+		ctx := context.Background()
+		v, err := c.Version(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, "7.0", v["server_version"])
+		uid, err := c.Login(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), uid)
+		_, err = c.Login(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, 1, s.Calls("", "login"), "the uid is kept")
+	})
+}
+
+func TestWrongPasswordIsAccessDenied(t *testing.T) {
+	forEachPath(t, func(t *testing.T, s *openerptest.Server, _ *openerp.Client) {
+		cfg := s.Config(openerp.PathV7)
+		cfg.Password = "wrong-" + password
+		c, err := openerp.New(cfg)
+		require.NoError(t, err)
+		_, err = c.Search(context.Background(), "res.partner", nil, openerp.SearchOptions{})
+		require.ErrorIs(t, err, openerp.ErrAccessDenied)
+		assert.True(t, connector.IsPermanent(err))
+		assert.NotContains(t, err.Error(), password)
+		assert.NotContains(t, fmt.Sprint(c), password)
+	})
+}
+
+func TestORMHelpers(t *testing.T) {
+	forEachPath(t, func(t *testing.T, s *openerptest.Server, c *openerp.Client) {
+		ctx := context.Background()
+		ch, err := c.Create(ctx, "res.country", openerp.Values{"name": "Switzerland", "code": "CH"}, nil)
+		require.NoError(t, err)
+		ada, err := c.Create(ctx, "res.partner", openerp.Values{"name": "Ada", "email": "ada@example.ch", "country_id": ch, "customer": true}, nil)
+		require.NoError(t, err)
+		bob, err := c.Create(ctx, "res.partner", openerp.Values{"name": "Bob", "street": nil, "parent_id": ada}, nil)
+		require.NoError(t, err, "nil must go out as False")
+
+		got, err := c.Read(ctx, "res.partner", []int64{bob, ada}, []string{"name", "email", "country_id", "parent_id", "child_ids", "customer", "write_date"}, nil)
+		require.NoError(t, err)
+		require.Len(t, got, 2)
+		b, a := got[0], got[1]
+		assert.Equal(t, bob, b.ID())
+		_, ok := b.String("email")
+		assert.False(t, ok, "an empty char reads as False")
+		pid, pname, ok := b.Many2One("parent_id")
+		assert.True(t, ok)
+		assert.Equal(t, ada, pid)
+		assert.Equal(t, "Ada", pname)
+		_, _, ok = a.Many2One("parent_id")
+		assert.False(t, ok)
+		assert.Equal(t, []int64{bob}, a.IDs("child_ids"))
+		assert.True(t, a.Bool("customer"))
+		_, ok = a.Time("write_date")
+		assert.True(t, ok)
+
+		require.NoError(t, c.Write(ctx, "res.partner", []int64{bob}, openerp.Values{"email": "bob@example.ch"}, nil))
+		ids, err := c.Search(ctx, "res.partner", openerp.Where("email", "ilike", "EXAMPLE.ch"), openerp.SearchOptions{Order: "name desc"})
+		require.NoError(t, err)
+		assert.Equal(t, []int64{bob, ada}, ids)
+		ids, err = c.Search(ctx, "res.partner", nil, openerp.SearchOptions{Order: "name asc", Offset: 1, Limit: 1})
+		require.NoError(t, err)
+		assert.Equal(t, []int64{bob}, ids)
+
+		n, err := c.SearchCount(ctx, "res.partner", openerp.Where("parent_id", "=", false), nil)
+		require.NoError(t, err)
+		assert.Equal(t, int64(1), n)
+
+		rows, err := c.SearchRead(ctx, "res.partner", openerp.Where("name", "=", "Bob"), []string{"email"}, openerp.SearchOptions{})
+		require.NoError(t, err)
+		require.Len(t, rows, 1)
+		email, _ := rows[0].String("email")
+		assert.Equal(t, "bob@example.ch", email)
+
+		fields, err := c.FieldsGet(ctx, "res.partner", []string{"type", "relation"}, nil)
+		require.NoError(t, err)
+		assert.Equal(t, "many2one", fields["parent_id"]["type"])
+		assert.Equal(t, "res.partner", fields["parent_id"]["relation"])
+
+		require.NoError(t, c.Unlink(ctx, "res.partner", []int64{bob}))
+		_, err = c.Read(ctx, "res.partner", []int64{bob}, nil, nil)
+		assert.ErrorIs(t, err, openerp.ErrMissing)
+	})
+}
+
+func TestSearchReadOnV7IsSearchThenRead(t *testing.T) {
+	s := newServer(t)
+	c := newClient(t, s, openerp.PathV7)
+	s.Seed("res.partner", map[string]any{"name": "Ada"})
+	rows, err := c.SearchRead(context.Background(), "res.partner", nil, []string{"name"}, openerp.SearchOptions{})
+	require.NoError(t, err)
+	require.Len(t, rows, 1)
+	assert.Zero(t, s.Calls("res.partner", "search_read"))
+	assert.Equal(t, 1, s.Calls("res.partner", "search"))
+	assert.Equal(t, 1, s.Calls("res.partner", "read"))
+
+	c8 := newClient(t, s, openerp.PathV8)
+	_, err = c8.SearchRead(context.Background(), "res.partner", nil, []string{"name"}, openerp.SearchOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, s.Calls("res.partner", "search_read"))
+}
+
+func TestX2ManyCommands(t *testing.T) {
+	forEachPath(t, func(t *testing.T, s *openerptest.Server, c *openerp.Client) {
+		ctx := context.Background()
+		partner := s.Seed("res.partner", map[string]any{"name": "Ada"})[0]
+		products := s.Seed("product.product", map[string]any{"default_code": "A"}, map[string]any{"default_code": "B"})
+		order, err := c.Create(ctx, "sale.order", openerp.Values{"partner_id": partner, "order_line": []any{
+			openerp.CmdCreate(openerp.Values{"product_id": products[0], "product_uom_qty": 2, "price_unit": 29.5}),
+			openerp.CmdCreate(openerp.Values{"product_id": products[1], "product_uom_qty": 1, "price_unit": 10.0}),
+		}}, nil)
+		require.NoError(t, err)
+		rows, err := c.Read(ctx, "sale.order", []int64{order}, []string{"order_line"}, nil)
+		require.NoError(t, err)
+		lines := rows[0].IDs("order_line")
+		require.Len(t, lines, 2)
+
+		require.NoError(t, c.Write(ctx, "sale.order", []int64{order}, openerp.Values{"order_line": []any{
+			openerp.CmdUpdate(lines[0], openerp.Values{"product_uom_qty": 3}),
+			openerp.CmdDelete(lines[1]),
+		}}, nil))
+		rows, err = c.Read(ctx, "sale.order", []int64{order}, []string{"order_line"}, nil)
+		require.NoError(t, err)
+		assert.Equal(t, []int64{lines[0]}, rows[0].IDs("order_line"))
+		line, err := c.Read(ctx, "sale.order.line", []int64{lines[0]}, []string{"product_uom_qty"}, nil)
+		require.NoError(t, err)
+		qty, _ := line[0].Float("product_uom_qty")
+		assert.Equal(t, 3.0, qty)
+
+		set := s.Seed("attribute.set", map[string]any{"name": "Wine"})[0]
+		attrs := s.Seed("attribute.attribute", map[string]any{"name": "x_color", "attribute_type": "char"}, map[string]any{"name": "x_year", "attribute_type": "integer"})
+		require.NoError(t, c.Write(ctx, "attribute.set", []int64{set}, openerp.Values{"attribute_ids": []any{openerp.CmdReplace(attrs...)}}, nil))
+		require.NoError(t, c.Write(ctx, "attribute.set", []int64{set}, openerp.Values{"attribute_ids": []any{openerp.CmdLink(attrs[0])}}, nil))
+		rows, err = c.Read(ctx, "attribute.set", []int64{set}, []string{"attribute_ids"}, nil)
+		require.NoError(t, err)
+		assert.Equal(t, attrs, rows[0].IDs("attribute_ids"))
+	})
+}
+
+func TestTranslationsAndActiveTest(t *testing.T) {
+	forEachPath(t, func(t *testing.T, s *openerptest.Server, c *openerp.Client) {
+		ctx := context.Background()
+		id, err := c.Create(ctx, "product.template", openerp.Values{"name": "Lamp"}, nil)
+		require.NoError(t, err)
+		require.NoError(t, c.WriteTranslations(ctx, "product.template", []int64{id}, map[string]openerp.Values{
+			"fr_FR": {"name": "Lampe"}, "de_DE": {"name": "Leuchte"},
+		}))
+		byLang, err := c.ReadTranslations(ctx, "product.template", []int64{id}, []string{"name"}, []string{"fr_FR", "de_DE", "en_US"})
+		require.NoError(t, err)
+		for lang, want := range map[string]string{"fr_FR": "Lampe", "de_DE": "Leuchte", "en_US": "Lamp"} {
+			got, _ := byLang[lang][0].String("name")
+			assert.Equal(t, want, got, lang)
+		}
+		ids, err := c.Search(ctx, "product.template", openerp.Where("name", "=", "Leuchte"), openerp.SearchOptions{Context: openerp.Context{}.WithLang("de_DE")})
+		require.NoError(t, err)
+		assert.Equal(t, []int64{id}, ids, "a search in a language matches its translations")
+
+		require.NoError(t, c.Write(ctx, "product.template", []int64{id}, openerp.Values{"active": false}, nil))
+		ids, err = c.Search(ctx, "product.template", nil, openerp.SearchOptions{})
+		require.NoError(t, err)
+		assert.Empty(t, ids, "archived records are hidden")
+		ids, err = c.Search(ctx, "product.template", nil, openerp.SearchOptions{Context: openerp.Context{}.WithActiveTest(false)})
+		require.NoError(t, err)
+		assert.Equal(t, []int64{id}, ids)
+	})
+}
+
+func TestDomainBuilder(t *testing.T) {
+	s := newServer(t)
+	c := newClient(t, s, openerp.PathV7)
+	ctx := context.Background()
+	ids := s.Seed("res.partner",
+		map[string]any{"name": "Ada", "city": "Bern", "customer": true},
+		map[string]any{"name": "Bob", "city": "Basel", "customer": true},
+		map[string]any{"name": "Cy", "city": "Bern", "customer": false},
+	)
+	search := func(d openerp.Domain) []int64 {
+		got, err := c.Search(ctx, "res.partner", d, openerp.SearchOptions{})
+		require.NoError(t, err, "%v", d)
+		return got
+	}
+	bern := openerp.Where("city", "=", "Bern")
+	customer := openerp.Where("customer", "=", true)
+	assert.Equal(t, []int64{ids[0]}, search(bern.And(customer)))
+	assert.Equal(t, ids, search(bern.Or(customer)))
+	assert.Equal(t, []int64{ids[1]}, search(openerp.Not(bern)))
+	implicit := openerp.Domain{bern[0], customer[0]} // [t1, t2] is t1 AND t2
+	assert.Equal(t, []int64{ids[2]}, search(openerp.Not(implicit).And(bern)))
+	assert.Equal(t, []int64{ids[0], ids[2]}, search(openerp.Where("name", "in", []string{"Ada", "Cy"})))
+	assert.Equal(t, []int64{ids[1]}, search(openerp.Where("name", "=like", "B%")))
+	assert.Equal(t, ids[1:], search(openerp.Where("id", ">", ids[0])))
+}
+
+func TestFaultKinds(t *testing.T) {
+	forEachPath(t, func(t *testing.T, s *openerptest.Server, c *openerp.Client) {
+		ctx := context.Background()
+		// validation: a required field is missing
+		_, err := c.Create(ctx, "res.partner", openerp.Values{"email": "x@example.ch"}, nil)
+		require.ErrorIs(t, err, openerp.ErrValidation)
+		assert.True(t, connector.IsPermanent(err))
+		assert.Contains(t, err.Error(), "name")
+		var f *openerp.Fault
+		require.ErrorAs(t, err, &f)
+		assert.Equal(t, "res.partner", f.Model)
+		assert.Equal(t, "create", f.Method)
+
+		// missing record
+		err = c.Write(ctx, "res.partner", []int64{999}, openerp.Values{"name": "x"}, nil)
+		require.ErrorIs(t, err, openerp.ErrMissing)
+		assert.ErrorIs(t, err, connector.ErrNotFound)
+		assert.True(t, connector.IsPermanent(err))
+
+		// concurrency: retried
+		s.ConcurrencyFaults(1)
+		_, err = c.Search(ctx, "res.partner", nil, openerp.SearchOptions{})
+		require.ErrorIs(t, err, openerp.ErrConcurrency)
+		assert.True(t, connector.IsRetryable(err))
+		s.ConcurrencyFaults(0)
+
+		// other: an unknown model
+		_, err = c.Search(ctx, "no.such.model", nil, openerp.SearchOptions{})
+		require.ErrorAs(t, err, &f)
+		assert.Equal(t, openerp.FaultOther, f.Kind)
+		assert.False(t, connector.IsPermanent(err) || connector.IsRetryable(err), "an unknown fault is left to the queue's default")
+		assert.NotContains(t, err.Error(), password)
+	})
+}
+
+func TestTransportFaultsAreRetryable(t *testing.T) {
+	s := newServer(t)
+	c := newClient(t, s, openerp.PathV7)
+	ctx := context.Background()
+	_, err := c.Login(ctx)
+	require.NoError(t, err)
+
+	s.Fail503(1)
+	_, err = c.Search(ctx, "res.partner", nil, openerp.SearchOptions{})
+	require.ErrorContains(t, err, "503")
+	assert.True(t, connector.IsRetryable(err))
+
+	s.DropConnections(1)
+	_, err = c.Search(ctx, "res.partner", nil, openerp.SearchOptions{})
+	require.Error(t, err)
+	assert.True(t, connector.IsRetryable(err), "%v", err)
+
+	_, err = c.Search(ctx, "res.partner", nil, openerp.SearchOptions{})
+	require.NoError(t, err, "the client works again after a fault")
+}
+
+func TestDecodeErrorSpoilsOnlyItsCall(t *testing.T) {
+	s := newServer(t)
+	c := newClient(t, s, openerp.PathV7)
+	ctx := context.Background()
+	s.Garbage(1)
+	_, err := c.Search(ctx, "res.partner", nil, openerp.SearchOptions{})
+	require.ErrorContains(t, err, "not an XML-RPC response")
+	_, err = c.Search(ctx, "res.partner", nil, openerp.SearchOptions{})
+	require.NoError(t, err)
+}
+
+func TestOversizedAnswerIsRefused(t *testing.T) {
+	s := newServer(t)
+	cfg := s.Config(openerp.PathV7)
+	cfg.MaxResponseBytes = 2048
+	c, err := openerp.New(cfg)
+	require.NoError(t, err)
+	for i := range 50 {
+		s.Seed("res.partner", map[string]any{"name": fmt.Sprintf("Partner number %d with a long name", i)})
+	}
+	_, err = c.SearchRead(context.Background(), "res.partner", nil, []string{"name"}, openerp.SearchOptions{})
+	require.ErrorIs(t, err, openerp.ErrResponseTooLarge)
+	_, err = c.Search(context.Background(), "res.partner", nil, openerp.SearchOptions{Limit: 1})
+	require.NoError(t, err)
+}
+
+func TestContextCancelAndTimeout(t *testing.T) {
+	s := newServer(t)
+	cfg := s.Config(openerp.PathV7)
+	cfg.Timeout = 50 * time.Millisecond
+	c, err := openerp.New(cfg)
+	require.NoError(t, err)
+	_, err = c.Login(context.Background())
+	require.NoError(t, err)
+	s.Latency(300 * time.Millisecond)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = c.Search(ctx, "res.partner", nil, openerp.SearchOptions{})
+	require.ErrorIs(t, err, context.Canceled)
+	assert.False(t, connector.IsRetryable(err), "the caller's cancellation is no fault to retry")
+
+	_, err = c.Search(context.Background(), "res.partner", nil, openerp.SearchOptions{})
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.True(t, connector.IsRetryable(err), "a timeout is retried")
+}
+
+func TestConcurrentCalls(t *testing.T) {
+	s := newServer(t)
+	c := newClient(t, s, openerp.PathV8)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 32)
+	for g := range 32 {
+		wg.Go(func() {
+			id, err := c.Create(ctx, "res.partner", openerp.Values{"name": fmt.Sprint("P", g)}, nil)
+			if err == nil {
+				var rows []openerp.Values
+				rows, err = c.Read(ctx, "res.partner", []int64{id}, []string{"name"}, nil)
+				if err == nil && rows[0]["name"] != fmt.Sprint("P", g) {
+					err = fmt.Errorf("read %v", rows[0]["name"])
+				}
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 32, s.Count("res.partner"))
+	assert.Equal(t, 1, s.Calls("", "login"), "concurrent calls share one login")
+}
+
+func TestNewRefusesBadConfig(t *testing.T) {
+	_, err := openerp.New(openerp.Config{URL: "ftp://x", Database: "d", User: "u"})
+	assert.Error(t, err)
+	_, err = openerp.New(openerp.Config{URL: "http://u:" + password + "@x", Database: "", User: "u"})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), password)
+	_, err = openerp.New(openerp.Config{URL: "http://x", Database: "d", User: "u", Path: "/rpc/"})
+	assert.Error(t, err)
+}
+

@@ -1,0 +1,665 @@
+package openerptest
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+type model struct {
+	name    string
+	fields  map[string]Field
+	records map[int64]*record
+	nextID  int64
+}
+
+// record holds stored values: base-language values in vals, and per
+// language the translations of translatable fields. many2one values are
+// int64 IDs (0 for none), many2many lists of IDs; one2many are not stored
+// but read through their inverse field.
+type record struct {
+	id    int64
+	vals  map[string]any
+	trans map[string]map[string]any
+}
+
+func newModel(name string, flds map[string]Field) *model {
+	f := maps.Clone(flds)
+	f["create_date"] = Field{Type: "datetime"}
+	f["write_date"] = Field{Type: "datetime"}
+	return &model{name: name, fields: f, records: map[int64]*record{}}
+}
+
+// baseLang is the language whose translations are the stored values.
+const baseLang = "en_US"
+
+func contextOf(kwargs map[string]any) map[string]any {
+	c, _ := kwargs["context"].(map[string]any)
+	return c
+}
+
+func langOf(kwargs map[string]any) string {
+	l, _ := contextOf(kwargs)["lang"].(string)
+	return l
+}
+
+// arg reads positional argument i, or keyword name.
+func arg(args []any, kwargs map[string]any, i int, name string) any {
+	if v, ok := kwargs[name]; ok {
+		return v
+	}
+	if i < len(args) {
+		return args[i]
+	}
+	return nil
+}
+
+func (s *Server) dispatch(v7 bool, m *model, method string, args []any, kwargs map[string]any) (any, *rpcFault) {
+	lang := langOf(kwargs)
+	switch method {
+	case "search":
+		ids, f := s.search(m, arg(args, kwargs, 0, "domain"), kwargs, arg(args, kwargs, 1, "offset"), arg(args, kwargs, 2, "limit"), arg(args, kwargs, 3, "order"))
+		return idsAny(ids), f
+	case "search_count":
+		ids, f := s.search(m, arg(args, kwargs, 0, "domain"), kwargs, nil, nil, nil)
+		return int64(len(ids)), f
+	case "read":
+		ids, f := toIDs(arg(args, kwargs, 0, "ids"))
+		if f != nil {
+			return nil, f
+		}
+		return s.read(m, ids, arg(args, kwargs, 1, "fields"), lang)
+	case "search_read":
+		if v7 {
+			return nil, faultf(kindOther, "AttributeError: '%s' object has no attribute 'search_read'", m.name)
+		}
+		ids, f := s.search(m, arg(args, kwargs, 0, "domain"), kwargs, arg(args, kwargs, 2, "offset"), arg(args, kwargs, 3, "limit"), arg(args, kwargs, 4, "order"))
+		if f != nil {
+			return nil, f
+		}
+		return s.read(m, ids, arg(args, kwargs, 1, "fields"), lang)
+	case "create":
+		vals, ok := arg(args, kwargs, 0, "vals").(map[string]any)
+		if !ok {
+			return nil, faultf(kindOther, "TypeError: create() needs a dictionary of values")
+		}
+		return s.create(m, vals, lang)
+	case "write":
+		ids, f := toIDs(arg(args, kwargs, 0, "ids"))
+		if f != nil {
+			return nil, f
+		}
+		vals, ok := arg(args, kwargs, 1, "vals").(map[string]any)
+		if !ok {
+			return nil, faultf(kindOther, "TypeError: write() needs a dictionary of values")
+		}
+		return true, s.write(m, ids, vals, lang)
+	case "unlink":
+		ids, f := toIDs(arg(args, kwargs, 0, "ids"))
+		if f != nil {
+			return nil, f
+		}
+		return true, s.unlink(m, ids)
+	case "fields_get":
+		return s.fieldsGet(m, arg(args, kwargs, 0, "allfields"), arg(args, kwargs, 1, "attributes")), nil
+	}
+	return nil, faultf(kindOther, "AttributeError: '%s' object has no attribute '%s'", m.name, method)
+}
+
+func idsAny(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+func toIDs(v any) ([]int64, *rpcFault) {
+	switch x := v.(type) {
+	case int64:
+		return []int64{x}, nil
+	case []any:
+		out := make([]int64, len(x))
+		for i, e := range x {
+			id, ok := e.(int64)
+			if !ok {
+				return nil, faultf(kindOther, "TypeError: an ID must be an integer, got %T", e)
+			}
+			out[i] = id
+		}
+		return out, nil
+	}
+	return nil, faultf(kindOther, "TypeError: want a list of IDs, got %T", v)
+}
+
+func (s *Server) now() string { return s.opts.Now().UTC().Format("2006-01-02 15:04:05") }
+
+func (s *Server) create(m *model, vals map[string]any, lang string) (int64, *rpcFault) {
+	for name, fl := range m.fields {
+		if fl.Required && isEmpty(vals[name]) {
+			return 0, faultf(kindWarning, "The field '%s' of %s is required.", name, m.name)
+		}
+	}
+	m.nextID++
+	id := m.nextID
+	r := &record{id: id, vals: map[string]any{}, trans: map[string]map[string]any{}}
+	if _, ok := m.fields["active"]; ok {
+		r.vals["active"] = true
+	}
+	now := s.now()
+	r.vals["create_date"], r.vals["write_date"] = now, now
+	m.records[id] = r
+	if f := s.assign(m, id, r, vals, lang); f != nil {
+		delete(m.records, id)
+		m.nextID--
+		return 0, f
+	}
+	if m.name == "attribute.attribute" {
+		s.addAttributeField(r)
+	}
+	return id, nil
+}
+
+// addAttributeField does what base_custom_attributes does: an attribute
+// x_foo adds the field x_foo to the products.
+func (s *Server) addAttributeField(r *record) {
+	name, _ := r.vals["name"].(string)
+	typ, _ := r.vals["attribute_type"].(string)
+	translate, _ := r.vals["translate"].(bool)
+	if !strings.HasPrefix(name, "x_") {
+		return
+	}
+	fl := Field{Type: typ, Translate: translate}
+	switch typ {
+	case "select":
+		fl.Type = "selection"
+	case "multiselect":
+		fl.Type = "char" // stored as a comma-separated list
+	}
+	for _, mn := range []string{"product.template", "product.product"} {
+		if pm, ok := s.models[mn]; ok {
+			pm.fields[name] = fl
+		}
+	}
+}
+
+func (s *Server) write(m *model, ids []int64, vals map[string]any, lang string) *rpcFault {
+	for _, id := range ids {
+		if _, ok := m.records[id]; !ok {
+			return missing(m, id)
+		}
+	}
+	for _, id := range ids {
+		r := m.records[id]
+		if f := s.assign(m, id, r, vals, lang); f != nil {
+			return f
+		}
+		r.vals["write_date"] = s.now()
+	}
+	return nil
+}
+
+func missing(m *model, id int64) *rpcFault {
+	return faultf(kindMissing, "MissingError: Record does not exist or has been deleted. (%s, %d)", m.name, id)
+}
+
+func (s *Server) unlink(m *model, ids []int64) *rpcFault {
+	for _, id := range ids {
+		if _, ok := m.records[id]; !ok {
+			return missing(m, id)
+		}
+	}
+	for _, id := range ids {
+		delete(m.records, id)
+		// one2many children go with their parent, as ondelete=cascade.
+		for _, fl := range m.fields {
+			if fl.Type != "one2many" {
+				continue
+			}
+			child := s.models[fl.Relation]
+			for cid, cr := range child.records {
+				if cr.vals[fl.Inverse] == id {
+					delete(child.records, cid)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// assign checks and stores vals in r, as create and write do.
+func (s *Server) assign(m *model, id int64, r *record, vals map[string]any, lang string) *rpcFault {
+	for name, v := range vals {
+		if name == "id" || name == "create_date" || name == "write_date" {
+			continue
+		}
+		fl, ok := m.fields[name]
+		if !ok {
+			return faultf(kindWarning, "ValueError: Invalid field '%s' on model '%s'", name, m.name)
+		}
+		if fl.Required && isEmpty(v) {
+			return faultf(kindWarning, "The field '%s' of %s is required.", name, m.name)
+		}
+		switch fl.Type {
+		case "one2many":
+			if f := s.o2mCommands(m, id, fl, v); f != nil {
+				return f
+			}
+			continue
+		case "many2many":
+			ids, f := s.m2mCommands(fl, r.vals[name], v)
+			if f != nil {
+				return f
+			}
+			r.vals[name] = ids
+			continue
+		}
+		stored, f := s.convert(m, name, fl, v)
+		if f != nil {
+			return f
+		}
+		if fl.Translate && lang != "" && lang != baseLang {
+			if r.trans[lang] == nil {
+				r.trans[lang] = map[string]any{}
+			}
+			r.trans[lang][name] = stored
+			if _, has := r.vals[name]; !has {
+				r.vals[name] = stored
+			}
+			continue
+		}
+		r.vals[name] = stored
+	}
+	return nil
+}
+
+// convert checks one value against its field's type, as the ORM would
+// refuse it (a nil is no XML-RPC value OpenERP accepts).
+func (s *Server) convert(m *model, name string, fl Field, v any) (any, *rpcFault) {
+	bad := func() (any, *rpcFault) {
+		return nil, faultf(kindWarning, "ValueError: field '%s' of %s (%s) cannot take %v (%T)", name, m.name, fl.Type, v, v)
+	}
+	if b, ok := v.(bool); ok && !b && fl.Type != "boolean" {
+		if fl.Type == "many2one" {
+			return int64(0), nil
+		}
+		return nil, nil
+	}
+	switch fl.Type {
+	case "char", "text", "selection":
+		if _, ok := v.(string); !ok {
+			return bad()
+		}
+	case "integer":
+		if _, ok := v.(int64); !ok {
+			return bad()
+		}
+	case "float":
+		switch x := v.(type) {
+		case int64:
+			return float64(x), nil
+		case float64:
+		default:
+			return bad()
+		}
+	case "boolean":
+		if _, ok := v.(bool); !ok {
+			return bad()
+		}
+	case "date", "datetime":
+		str, ok := v.(string)
+		layout := "2006-01-02"
+		if fl.Type == "datetime" {
+			layout = "2006-01-02 15:04:05"
+		}
+		if !ok {
+			return bad()
+		}
+		if _, err := time.Parse(layout, str); err != nil {
+			return bad()
+		}
+	case "many2one":
+		rid, ok := v.(int64)
+		if !ok {
+			return bad()
+		}
+		if _, exists := s.models[fl.Relation].records[rid]; !exists {
+			return nil, faultf(kindWarning, "IntegrityError: insert or update on table %q violates foreign key constraint on %s: %s %d does not exist",
+				strings.ReplaceAll(m.name, ".", "_"), name, fl.Relation, rid)
+		}
+		return rid, nil
+	}
+	return v, nil
+}
+
+// o2mCommands applies x2many commands to a one2many field of record id.
+func (s *Server) o2mCommands(m *model, id int64, fl Field, v any) *rpcFault {
+	child := s.models[fl.Relation]
+	cmds, ok := v.([]any)
+	if !ok {
+		return faultf(kindWarning, "ValueError: a one2many takes a list of commands, got %T", v)
+	}
+	for _, c := range cmds {
+		cmd, ok := c.([]any)
+		if !ok || len(cmd) < 2 {
+			return faultf(kindWarning, "ValueError: bad x2many command %v", c)
+		}
+		op, _ := cmd[0].(int64)
+		target, _ := cmd[1].(int64)
+		switch op {
+		case 0:
+			vals, _ := cmd[2].(map[string]any)
+			vals = maps.Clone(vals)
+			vals[fl.Inverse] = id
+			if _, f := s.create(child, vals, ""); f != nil {
+				return f
+			}
+		case 1:
+			vals, _ := cmd[2].(map[string]any)
+			if f := s.write(child, []int64{target}, vals, ""); f != nil {
+				return f
+			}
+		case 2:
+			if f := s.unlink(child, []int64{target}); f != nil {
+				return f
+			}
+		case 3:
+			if r, ok := child.records[target]; ok {
+				r.vals[fl.Inverse] = int64(0)
+			}
+		case 4:
+			r, ok := child.records[target]
+			if !ok {
+				return missing(child, target)
+			}
+			r.vals[fl.Inverse] = id
+		case 5, 6:
+			keep := map[int64]bool{}
+			if op == 6 {
+				ids, _ := toIDs(cmd[2])
+				for _, k := range ids {
+					keep[k] = true
+				}
+			}
+			for cid, r := range child.records {
+				if r.vals[fl.Inverse] == id && !keep[cid] {
+					r.vals[fl.Inverse] = int64(0)
+				}
+				if keep[cid] {
+					r.vals[fl.Inverse] = id
+				}
+			}
+		default:
+			return faultf(kindWarning, "ValueError: unknown x2many command %d", op)
+		}
+	}
+	return nil
+}
+
+// m2mCommands applies x2many commands to a many2many's list of IDs.
+func (s *Server) m2mCommands(fl Field, current, v any) ([]int64, *rpcFault) {
+	ids, _ := current.([]int64)
+	ids = slices.Clone(ids)
+	cmds, ok := v.([]any)
+	if !ok {
+		return nil, faultf(kindWarning, "ValueError: a many2many takes a list of commands, got %T", v)
+	}
+	rel := s.models[fl.Relation]
+	for _, c := range cmds {
+		cmd, ok := c.([]any)
+		if !ok || len(cmd) < 2 {
+			return nil, faultf(kindWarning, "ValueError: bad x2many command %v", c)
+		}
+		op, _ := cmd[0].(int64)
+		target, _ := cmd[1].(int64)
+		switch op {
+		case 0:
+			vals, _ := cmd[2].(map[string]any)
+			nid, f := s.create(rel, vals, "")
+			if f != nil {
+				return nil, f
+			}
+			ids = append(ids, nid)
+		case 1:
+			vals, _ := cmd[2].(map[string]any)
+			if f := s.write(rel, []int64{target}, vals, ""); f != nil {
+				return nil, f
+			}
+		case 2, 3:
+			ids = slices.DeleteFunc(ids, func(x int64) bool { return x == target })
+			if op == 2 {
+				if f := s.unlink(rel, []int64{target}); f != nil {
+					return nil, f
+				}
+			}
+		case 4:
+			if _, ok := rel.records[target]; !ok {
+				return nil, missing(rel, target)
+			}
+			if !slices.Contains(ids, target) {
+				ids = append(ids, target)
+			}
+		case 5:
+			ids = nil
+		case 6:
+			list, f := toIDs(cmd[2])
+			if f != nil {
+				return nil, f
+			}
+			ids = list
+		default:
+			return nil, faultf(kindWarning, "ValueError: unknown x2many command %d", op)
+		}
+	}
+	return ids, nil
+}
+
+func (s *Server) read(m *model, ids []int64, fieldsArg any, lang string) (any, *rpcFault) {
+	var only []string
+	if list, ok := fieldsArg.([]any); ok {
+		for _, e := range list {
+			name, _ := e.(string)
+			if _, ok := m.fields[name]; !ok && name != "id" {
+				return nil, faultf(kindWarning, "ValueError: Invalid field '%s' on model '%s'", name, m.name)
+			}
+			only = append(only, name)
+		}
+	}
+	out := make([]any, 0, len(ids))
+	for _, id := range ids {
+		r, ok := m.records[id]
+		if !ok {
+			return nil, missing(m, id)
+		}
+		vals := s.render(m, r, only, lang)
+		vals["id"] = id
+		out = append(out, vals)
+	}
+	return out, nil
+}
+
+// render reads a record as OpenERP sends it.
+func (s *Server) render(m *model, r *record, only []string, lang string) map[string]any {
+	id := r.id
+	names := only
+	if len(names) == 0 {
+		names = slices.Collect(maps.Keys(m.fields))
+	}
+	out := make(map[string]any, len(names)+1)
+	for _, name := range names {
+		if name == "id" {
+			continue
+		}
+		fl := m.fields[name]
+		v := r.vals[name]
+		if fl.Translate && lang != "" {
+			if t, ok := r.trans[lang][name]; ok {
+				v = t
+			}
+		}
+		out[name] = s.wireValue(fl, v, id)
+	}
+	return out
+}
+
+// wireValue is a stored value as OpenERP sends it: False for every empty
+// value but numbers, [id, name] for a many2one, ID lists for x2many.
+func (s *Server) wireValue(fl Field, v any, id int64) any {
+	switch fl.Type {
+	case "integer":
+		if v == nil {
+			return int64(0)
+		}
+	case "float":
+		if v == nil {
+			return 0.0
+		}
+	case "boolean":
+		if v == nil {
+			return false
+		}
+	case "many2one":
+		rid, _ := v.(int64)
+		rel := s.models[fl.Relation]
+		r, ok := rel.records[rid]
+		if rid == 0 || !ok {
+			return false
+		}
+		name, _ := r.vals["name"].(string)
+		return []any{rid, name}
+	case "one2many":
+		var ids []int64
+		for cid, r := range s.models[fl.Relation].records {
+			if r.vals[fl.Inverse] == id {
+				ids = append(ids, cid)
+			}
+		}
+		slices.Sort(ids)
+		return idsAny(ids)
+	case "many2many":
+		ids, _ := v.([]int64)
+		return idsAny(ids)
+	}
+	if v == nil {
+		return false
+	}
+	return v
+}
+
+func (s *Server) fieldsGet(m *model, _ any, attrs any) map[string]any {
+	want := map[string]bool{}
+	if list, ok := attrs.([]any); ok {
+		for _, a := range list {
+			if name, ok := a.(string); ok {
+				want[name] = true
+			}
+		}
+	}
+	out := map[string]any{}
+	for name, fl := range m.fields {
+		desc := map[string]any{"type": fl.Type, "string": name, "translate": fl.Translate, "required": fl.Required}
+		if fl.Relation != "" {
+			desc["relation"] = fl.Relation
+		}
+		if len(want) > 0 {
+			for k := range desc {
+				if !want[k] {
+					delete(desc, k)
+				}
+			}
+		}
+		out[name] = desc
+	}
+	return out
+}
+
+func (s *Server) search(m *model, domainArg any, kwargs map[string]any, offsetArg, limitArg, orderArg any) ([]int64, *rpcFault) {
+	domain, _ := domainArg.([]any)
+	expr, rest, f := parseDomain(domain)
+	if f != nil {
+		return nil, f
+	}
+	if len(rest) > 0 {
+		return nil, faultf(kindOther, "ValueError: malformed domain %v", domain)
+	}
+	activeTest := true
+	if at, ok := contextOf(kwargs)["active_test"].(bool); ok {
+		activeTest = at
+	}
+	_, hasActive := m.fields["active"]
+	filterActive := hasActive && activeTest && !mentions(domain, "active")
+	var ids []int64
+	for id, r := range m.records {
+		if filterActive && r.vals["active"] != true {
+			continue
+		}
+		ok, f := s.match(m, id, r, expr, langOf(kwargs))
+		if f != nil {
+			return nil, f
+		}
+		if ok {
+			ids = append(ids, id)
+		}
+	}
+	order, _ := orderArg.(string)
+	if f := s.sort(m, ids, order); f != nil {
+		return nil, f
+	}
+	offset, _ := offsetArg.(int64)
+	limit, _ := limitArg.(int64)
+	if offset > 0 {
+		ids = ids[min(int(offset), len(ids)):]
+	}
+	if limit > 0 && int(limit) < len(ids) {
+		ids = ids[:limit]
+	}
+	return ids, nil
+}
+
+func (s *Server) sort(m *model, ids []int64, order string) *rpcFault {
+	type key struct {
+		field string
+		desc  bool
+	}
+	var keys []key
+	for _, part := range strings.Split(order, ",") {
+		fs := strings.Fields(part)
+		if len(fs) == 0 {
+			continue
+		}
+		if _, ok := m.fields[fs[0]]; !ok && fs[0] != "id" {
+			return faultf(kindOther, "ValueError: Invalid field %q in order %q", fs[0], order)
+		}
+		keys = append(keys, key{fs[0], len(fs) > 1 && strings.EqualFold(fs[1], "desc")})
+	}
+	keys = append(keys, key{field: "id"})
+	slices.SortStableFunc(ids, func(a, b int64) int {
+		for _, k := range keys {
+			var c int
+			if k.field == "id" {
+				c = cmp.Compare(a, b)
+			} else {
+				c = compare(m.records[a].vals[k.field], m.records[b].vals[k.field])
+			}
+			if k.desc {
+				c = -c
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	return nil
+}
+
+func isEmpty(v any) bool {
+	b, isBool := v.(bool)
+	s, isStr := v.(string)
+	return v == nil || (isBool && !b) || (isStr && s == "")
+}
+
+func (f *rpcFault) Error() string { return fmt.Sprint(f.text) }
