@@ -110,7 +110,7 @@ func (a *Adapter) Create(ctx context.Context, ref string, values map[string]any)
 	for k, v := range values {
 		vals[k] = v
 	}
-	if a.RefField != "" {
+	if a.RefField != "" && ref != "" {
 		vals[a.RefField] = ref
 	}
 	id, err := a.Client.Create(ctx, a.Model, vals, a.Context)

@@ -282,6 +282,12 @@ func (s *Server) convert(m *model, name string, fl Field, v any) (any, *rpcFault
 	bad := func() (any, *rpcFault) {
 		return nil, faultf(kindWarning, "ValueError: field '%s' of %s (%s) cannot take %v (%T)", name, m.name, fl.Type, v, v)
 	}
+	if v == nil { // kolo/xmlrpc reads an empty <string/> as nil
+		if fl.Type == "char" || fl.Type == "text" || fl.Type == "selection" {
+			return nil, nil
+		}
+		return bad()
+	}
 	if b, ok := v.(bool); ok && !b && fl.Type != "boolean" {
 		if fl.Type == "many2one" {
 			return int64(0), nil

@@ -1,0 +1,94 @@
+package openerp_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qoqasync/qoqasync/binding"
+	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/connector/connectortest"
+	"github.com/qoqasync/qoqasync/openerp"
+	"github.com/qoqasync/qoqasync/openerp/openerptest"
+)
+
+// clockAt is a server clock the test moves.
+type clockAt struct{ t time.Time }
+
+func (c *clockAt) Now() time.Time { return c.t }
+
+func TestAdapter(t *testing.T) {
+	clk := &clockAt{t: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
+	s := openerptest.New(openerptest.Options{Now: clk.Now})
+	t.Cleanup(s.Close)
+	c := newClient(t, s, openerp.PathV7)
+	a := &openerp.Adapter{Client: c, Model: "res.partner", Fields: []string{"name", "email", "customer", "parent_id"}, RefField: "ref", PageSize: 2}
+	ctx := context.Background()
+
+	id, err := a.Create(ctx, "user/42", map[string]any{"name": "Ada", "email": nil, "customer": false})
+	require.NoError(t, err)
+	found, err := a.FindByRef(ctx, "user/42")
+	require.NoError(t, err)
+	assert.Equal(t, id, found)
+	_, err = a.FindByRef(ctx, "user/43")
+	assert.ErrorIs(t, err, connector.ErrNotFound)
+
+	rec, err := a.Read(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, clk.t, rec.UpdatedAt)
+	assert.Nil(t, rec.Fields["email"], "an empty char reads as no value")
+	assert.Nil(t, rec.Fields["parent_id"], "an empty many2one reads as no value")
+	assert.Equal(t, false, rec.Fields["customer"], "a boolean keeps its False")
+
+	clk.t = clk.t.Add(time.Hour)
+	var ids []string
+	for range 4 {
+		id, err := a.Create(ctx, "", map[string]any{"name": "P"})
+		require.NoError(t, err)
+		ids = append(ids, id)
+	}
+	var got []string
+	for id, err := range a.Search(ctx, clk.t, clk.t.Add(time.Second)) {
+		require.NoError(t, err)
+		got = append(got, id)
+	}
+	assert.Equal(t, ids, got, "a window finds its records across pages")
+
+	require.NoError(t, a.Update(ctx, ids[0], map[string]any{"email": "p@example.ch"}))
+	require.NoError(t, a.Archive(ctx, ids[1]))
+	active, err := a.Active(ctx, ids)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]bool{ids[0]: true, ids[2]: true, ids[3]: true}, active)
+	require.NoError(t, a.Delete(ctx, ids[2]))
+	_, err = a.Read(ctx, ids[2])
+	assert.ErrorIs(t, err, connector.ErrNotFound)
+	assert.ErrorIs(t, a.Delete(ctx, ids[2]), connector.ErrNotFound)
+	_, err = a.Read(ctx, "abc")
+	assert.True(t, connector.IsPermanent(err))
+}
+
+// An import whose create reaches OpenERP but whose answer is lost finds the
+// record on the retry and creates exactly one.
+func TestImportIntoOpenERPLostAnswerCreatesOne(t *testing.T) {
+	s := newServer(t)
+	c := newClient(t, s, openerp.PathV7)
+	ctx := context.Background()
+	_, err := c.Login(ctx)
+	require.NoError(t, err)
+	remote := connectortest.New("qoqa user")
+	remoteID := remote.Put(connector.Record{Fields: map[string]any{"pseudo": "ada"}})
+	flow := &connector.ImportFlow{
+		Model: "user", Remote: remote, Binder: binding.NewMemory(),
+		Local:  &openerp.Adapter{Client: c, Model: "res.partner", RefField: "ref"},
+		Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("pseudo", "name")}},
+	}
+	s.CommitThenDrop(1)
+	err = flow.Import(ctx, remoteID, connector.ImportOptions{})
+	require.Error(t, err)
+	require.True(t, connector.IsRetryable(err), "%v", err)
+	require.NoError(t, flow.Import(ctx, remoteID, connector.ImportOptions{}))
+	assert.Equal(t, 1, s.Count("res.partner"))
+}
