@@ -1,0 +1,413 @@
+package qoqatest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qoqasync/qoqasync/qoqa"
+)
+
+// bufferedWriter holds an answer so that commit-then-drop can throw it away.
+type bufferedWriter struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+func (b *bufferedWriter) Header() http.Header    { return b.header }
+func (b *bufferedWriter) WriteHeader(status int) { b.status = status }
+func (b *bufferedWriter) Write(p []byte) (int, error) {
+	b.body = append(b.body, p...)
+	return len(p), nil
+}
+
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string, body []byte) {
+	endpoint, idPart, _ := strings.Cut(path, "/")
+	s.count(endpoint, r.Method)
+	in := s.faults.take()
+	if in.latency > 0 {
+		select {
+		case <-time.After(in.latency):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	switch {
+	case in.drop:
+		hangUp(w)
+		return
+	case in.status != 0:
+		writeError(w, in.status, 0, "server", http.StatusText(in.status), nil)
+		return
+	case in.rateLimited:
+		w.Header().Set("Retry-After", strconv.Itoa(in.retryAfter))
+		writeError(w, http.StatusTooManyRequests, 0, "throttle", "too many requests", nil)
+		return
+	case in.maintenance:
+		writeError(w, http.StatusServiceUnavailable, 17, "maintenance", "QoQa is in maintenance", nil)
+		return
+	case in.errorsIn200:
+		writeError(w, http.StatusOK, 9, "internal", "the request could not be processed", "try later")
+		return
+	case in.notJSON:
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<html><body>Welcome to QoQa</body></html>")
+		return
+	}
+
+	// Authenticate: a bad or missing signature is sent to the login page, a
+	// revoked token gets 403.
+	var token *accessToken
+	_, ok := s.verify(r, body, func(t string) (string, bool) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		token = s.accessTokens[t]
+		if token == nil {
+			return "", false
+		}
+		return token.secret, true
+	})
+	if !ok {
+		s.redirectToLogin(w)
+		return
+	}
+	s.mu.Lock()
+	revoked := token.revoked
+	s.mu.Unlock()
+	if revoked {
+		writeError(w, http.StatusForbidden, 3, "auth", "the access token was revoked", nil)
+		return
+	}
+
+	target := w
+	var buf *bufferedWriter
+	if in.commitThenDrop {
+		buf = &bufferedWriter{header: http.Header{}}
+		target = buf
+	}
+	s.route(target, r, endpoint, idPart, body)
+	if buf != nil {
+		hangUp(w)
+	}
+}
+
+func (s *Server) route(w http.ResponseWriter, r *http.Request, endpoint, idPart string, body []byte) {
+	methods, ok := endpoints[endpoint]
+	if !ok {
+		writeError(w, http.StatusNotFound, 1, "routing", "no endpoint "+endpoint, nil)
+		return
+	}
+	op := ""
+	switch {
+	case idPart == "" && r.Method == http.MethodGet && endpoint == "shop":
+		op = "list"
+	case idPart == "" && r.Method == http.MethodGet:
+		op = "search"
+	case idPart == "" && r.Method == http.MethodPost:
+		op = "create"
+	case idPart != "" && r.Method == http.MethodGet:
+		op = "get"
+	case idPart != "" && r.Method == http.MethodPut && endpoint == "order":
+		op = "action"
+	case idPart != "" && r.Method == http.MethodPut:
+		op = "update"
+	case idPart != "" && r.Method == http.MethodDelete:
+		op = "delete"
+	}
+	if !slices.Contains(methods, op) {
+		writeError(w, http.StatusMethodNotAllowed, 5, "routing", fmt.Sprintf("%s is not allowed on %s", r.Method, endpoint), nil)
+		return
+	}
+	var id int64
+	if idPart != "" {
+		var err error
+		if id, err = strconv.ParseInt(idPart, 10, 64); err != nil {
+			writeError(w, http.StatusNotFound, 2, "not_found", "no "+endpoint+" "+idPart, nil)
+			return
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch op {
+	case "list":
+		var ids []any
+		for id := range s.records["shop"] {
+			ids = append(ids, id)
+		}
+		sortIDs(ids)
+		writeJSON(w, http.StatusOK, map[string]any{"data": idObjects(ids, false)})
+	case "search":
+		s.search(w, r, endpoint)
+	case "get":
+		rec, ok := s.records[endpoint][id]
+		if !ok {
+			writeError(w, http.StatusNotFound, 2, "not_found", fmt.Sprintf("%s %d does not exist", endpoint, id), nil)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"data": s.render(endpoint, id, rec)})
+	case "create":
+		s.create(w, r, endpoint, body)
+	case "update":
+		s.update(w, endpoint, id, body)
+	case "delete":
+		if _, ok := s.records[endpoint][id]; !ok {
+			writeError(w, http.StatusNotFound, 2, "not_found", fmt.Sprintf("%s %d does not exist", endpoint, id), nil)
+			return
+		}
+		delete(s.records[endpoint], id)
+		writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"id": id}})
+	case "action":
+		s.orderAction(w, id, body)
+	}
+}
+
+func idObjects(ids []any, someAsStrings bool) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		if someAsStrings && i%2 == 1 {
+			id = fmt.Sprint(id) // the contract's quirk: some IDs come as strings
+		}
+		out[i] = map[string]any{"id": id}
+	}
+	return out
+}
+
+func sortIDs(ids []any) {
+	slices.SortFunc(ids, func(a, b any) int {
+		x, _ := strconv.ParseInt(fmt.Sprint(a), 10, 64)
+		y, _ := strconv.ParseInt(fmt.Sprint(b), 10, 64)
+		return int(x - y)
+	})
+}
+
+const searchLayout = "2006-01-02 15:04:05"
+
+func (s *Server) search(w http.ResponseWriter, r *http.Request, endpoint string) {
+	q := r.URL.Query()
+	var from, to time.Time
+	for _, p := range []struct {
+		name string
+		t    *time.Time
+	}{{"timestamp_from", &from}, {"timestamp_to", &to}} {
+		if v := q.Get(p.name); v != "" {
+			t, err := time.Parse(searchLayout, v)
+			if err != nil {
+				writeError(w, http.StatusBadRequest, 4, "validation", p.name+" must be YYYY-MM-DD HH:MM:SS", p.name)
+				return
+			}
+			*p.t = t
+		}
+	}
+	var ids []any
+	for id, rec := range s.records[endpoint] {
+		if (from.IsZero() || !rec.updatedAt.Before(from)) && (to.IsZero() || rec.updatedAt.Before(to)) {
+			ids = append(ids, id)
+		}
+	}
+	sortIDs(ids)
+	writeJSON(w, http.StatusOK, map[string]any{"data": idObjects(ids, true)})
+}
+
+// payload reads {"<endpoint>": {...}}.
+func payload(w http.ResponseWriter, endpoint string, body []byte) (map[string]any, bool) {
+	var env map[string]json.RawMessage
+	if err := json.Unmarshal(body, &env); err != nil {
+		writeError(w, http.StatusBadRequest, 4, "validation", "the body is not JSON", nil)
+		return nil, false
+	}
+	var rec map[string]any
+	if err := json.Unmarshal(env[endpoint], &rec); err != nil || rec == nil {
+		writeError(w, http.StatusBadRequest, 4, "validation", fmt.Sprintf("the body must hold {%q: {...}}", endpoint), endpoint)
+		return nil, false
+	}
+	return rec, true
+}
+
+func (s *Server) create(w http.ResponseWriter, r *http.Request, endpoint string, body []byte) {
+	rec, ok := payload(w, endpoint, body)
+	if !ok {
+		return
+	}
+	key := r.Header.Get("Idempotency-Key")
+	if len(key) > 255 {
+		writeError(w, http.StatusBadRequest, 4, "validation", "Idempotency-Key is longer than 255 bytes", "Idempotency-Key")
+		return
+	}
+	now := s.now()
+	for k, e := range s.idempotency {
+		if now.Sub(e.at) > 24*time.Hour {
+			delete(s.idempotency, k)
+		}
+	}
+	if e, ok := s.idempotency[endpoint+" "+key]; ok && key != "" {
+		writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"id": e.id}})
+		return
+	}
+	if field, msg := s.validate(endpoint, 0, rec); field != "" {
+		writeError(w, http.StatusUnprocessableEntity, 4, "validation", field+": "+msg, field)
+		return
+	}
+	delete(rec, "id")
+	id := s.put(endpoint, rec)
+	if key != "" {
+		s.idempotency[endpoint+" "+key] = idempotent{id: id, at: now}
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"data": map[string]any{"id": id}})
+}
+
+func (s *Server) update(w http.ResponseWriter, endpoint string, id int64, body []byte) {
+	old, ok := s.records[endpoint][id]
+	if !ok {
+		writeError(w, http.StatusNotFound, 2, "not_found", fmt.Sprintf("%s %d does not exist", endpoint, id), nil)
+		return
+	}
+	rec, ok := payload(w, endpoint, body)
+	if !ok {
+		return
+	}
+	if field, msg := s.validate(endpoint, id, rec); field != "" {
+		writeError(w, http.StatusUnprocessableEntity, 4, "validation", field+": "+msg, field)
+		return
+	}
+	old.fields = clean(rec)
+	old.updatedAt = s.now()
+	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"id": id}})
+}
+
+func (s *Server) orderAction(w http.ResponseWriter, id int64, body []byte) {
+	order, ok := s.records["order"][id]
+	if !ok {
+		writeError(w, http.StatusNotFound, 2, "not_found", fmt.Sprintf("order %d does not exist", id), nil)
+		return
+	}
+	var act struct {
+		Action string `json:"action"`
+		Params struct {
+			Number  string `json:"number"`
+			Carrier string `json:"carrier"`
+			Items   []struct {
+				ItemID   qoqa.ID `json:"item_id"`
+				Quantity int     `json:"quantity"`
+			} `json:"items"`
+		} `json:"params"`
+	}
+	if err := json.Unmarshal(body, &act); err != nil {
+		writeError(w, http.StatusBadRequest, 4, "validation", "the body is not an action", nil)
+		return
+	}
+	if act.Action != "add_tracking" {
+		writeError(w, http.StatusUnprocessableEntity, 4, "validation", "action: unknown action "+act.Action, "action")
+		return
+	}
+	if strings.TrimSpace(act.Params.Number) == "" {
+		writeError(w, http.StatusUnprocessableEntity, 4, "validation", "number: is required", "number")
+		return
+	}
+	trackings, _ := order.fields["trackings"].([]any)
+	for _, t := range trackings {
+		if m, ok := t.(map[string]any); ok && m["number"] == act.Params.Number {
+			writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"id": id}}) // known number: nothing changes
+			return
+		}
+	}
+	order.fields["trackings"] = append(trackings, map[string]any{"number": act.Params.Number, "carrier": act.Params.Carrier})
+	order.updatedAt = s.now()
+	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"id": id}})
+}
+
+// validate applies the contract's rules; it returns the field at fault and
+// why, or "".
+func (s *Server) validate(endpoint string, id int64, rec map[string]any) (string, string) {
+	for _, f := range []string{"created_at", "updated_at", "start_at", "stop_at"} {
+		if v, ok := rec[f].(string); ok && v != "" {
+			if _, err := time.Parse(qoqa.TimeLayout, v); err != nil {
+				return f, "is not a datetime like 2013-10-11T17:34:41+0200"
+			}
+		}
+	}
+	switch endpoint {
+	case "product":
+		list, _ := rec["translations"].([]any)
+		for _, t := range list {
+			if m, ok := t.(map[string]any); ok && m["name"] != nil && m["name"] != "" {
+				return "", ""
+			}
+		}
+		return "translations", "a name in at least one language is required"
+	case "variation":
+		pid, ok := numeric(rec["product_id"])
+		if !ok {
+			return "product_id", "is required"
+		}
+		if _, exists := s.records["product"][pid]; !exists {
+			return "product_id", fmt.Sprintf("unknown product_id %d", pid)
+		}
+		sku, _ := rec["sku"].(string)
+		if sku == "" {
+			return "sku", "is required"
+		}
+		for oid, other := range s.records["variation"] {
+			if oid != id && other.fields["sku"] == sku {
+				return "sku", fmt.Sprintf("%q is already used by variation %d", sku, oid)
+			}
+		}
+	case "offer":
+		if _, ok := numeric(rec["shop_id"]); !ok {
+			return "shop_id", "is required"
+		}
+		start, _ := rec["start_at"].(string)
+		stop, _ := rec["stop_at"].(string)
+		if start == "" {
+			return "start_at", "is required"
+		}
+		if stop == "" {
+			return "stop_at", "is required"
+		}
+		a, _ := time.Parse(qoqa.TimeLayout, start)
+		b, _ := time.Parse(qoqa.TimeLayout, stop)
+		if b.Before(a) {
+			return "stop_at", "is before start_at"
+		}
+		positions, _ := rec["positions"].([]any)
+		if len(positions) == 0 {
+			return "positions", "at least one position is required"
+		}
+		for i, p := range positions {
+			m, _ := p.(map[string]any)
+			vid, ok := numeric(m["variation_id"])
+			if _, exists := s.records["variation"][vid]; !ok || !exists {
+				return fmt.Sprintf("positions[%d].variation_id", i), fmt.Sprintf("unknown variation %v", m["variation_id"])
+			}
+		}
+	case "voucher":
+		if code, _ := rec["code"].(string); code == "" {
+			return "code", "is required"
+		}
+		amount, ok := numeric(rec["amount"])
+		if !ok {
+			return "amount", "is required"
+		}
+		if amount < 0 {
+			return "amount", "must not be negative"
+		}
+	}
+	return "", ""
+}
+
+// numeric reads a JSON number or numeric string as an integer.
+func numeric(v any) (int64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return int64(x), x == float64(int64(x))
+	case string:
+		n, err := strconv.ParseInt(x, 10, 64)
+		return n, err == nil
+	}
+	return 0, false
+}
