@@ -376,4 +376,3 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	_, err = openerp.New(openerp.Config{URL: "http://x", Database: "d", User: "u", Path: "/rpc/"})
 	assert.Error(t, err)
 }
-

@@ -23,7 +23,9 @@ type Credentials struct {
 	Secret string
 }
 
-func (c Credentials) String() string { return fmt.Sprintf("qoqa.Credentials{Key: %q, Secret: [redacted]}", c.Key) }
+func (c Credentials) String() string {
+	return fmt.Sprintf("qoqa.Credentials{Key: %q, Secret: [redacted]}", c.Key)
+}
 
 // GoString keeps the secret out of %#v too.
 func (c Credentials) GoString() string { return c.String() }
@@ -36,7 +38,9 @@ type Token struct {
 	Secret string `json:"secret"`
 }
 
-func (t Token) String() string { return fmt.Sprintf("qoqa.Token{Token: %q, Secret: [redacted]}", t.Token) }
+func (t Token) String() string {
+	return fmt.Sprintf("qoqa.Token{Token: %q, Secret: [redacted]}", t.Token)
+}
 
 // GoString keeps the secret out of %#v too.
 func (t Token) GoString() string { return t.String() }

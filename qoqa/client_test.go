@@ -24,7 +24,7 @@ type clock struct {
 	t  time.Time
 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 func newClient(t *testing.T, s *qoqatest.Server) *qoqa.Client {
@@ -174,9 +174,15 @@ func TestValidationErrorsNameTheField(t *testing.T) {
 		field  string
 	}{
 		"product without a name": {func() error { _, err := c.Products.Create(ctx, &qoqa.Product{}, ""); return err }, "translations"},
-		"unknown product":        {func() error { _, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: 999, SKU: "X"}, ""); return err }, "product_id"},
-		"sku used":               {func() error { _, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: pid, SKU: "S"}, ""); return err }, "sku"},
-		"negative amount":        {func() error { _, err := c.Vouchers.Create(ctx, &qoqa.Voucher{Code: "C", Amount: -1}, ""); return err }, "amount"},
+		"unknown product": {func() error {
+			_, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: 999, SKU: "X"}, "")
+			return err
+		}, "product_id"},
+		"sku used": {func() error {
+			_, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: pid, SKU: "S"}, "")
+			return err
+		}, "sku"},
+		"negative amount": {func() error { _, err := c.Vouchers.Create(ctx, &qoqa.Voucher{Code: "C", Amount: -1}, ""); return err }, "amount"},
 		"stop before start": {func() error {
 			_, err := c.Offers.Create(ctx, &qoqa.Offer{ShopID: 1, StartAt: at("2026-03-02T00:00:00+0000"), StopAt: at("2026-03-01T00:00:00+0000")}, "")
 			return err

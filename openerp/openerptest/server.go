@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qoqasync/qoqasync/internal/fakeserver"
 	"github.com/qoqasync/qoqasync/openerp"
 	"github.com/qoqasync/qoqasync/openerp/internal/wire"
 )
@@ -45,18 +46,9 @@ type Server struct {
 	models map[string]*model
 	calls  map[string]int
 
-	faults faults
-}
-
-// faults are the failures injected on demand.
-type faults struct {
-	mu             sync.Mutex
-	latency        time.Duration
-	concurrency    float64
-	status503      int
-	drop           int
-	commitThenDrop int
-	garbage        int
+	faults       fakeserver.Faults
+	concurrency  float64 // the share of ORM calls that fail with a concurrency fault
+	concurrentMu sync.Mutex
 }
 
 // New starts a fake server; Close stops it.
@@ -102,49 +94,45 @@ func (s *Server) Calls(model, method string) int {
 	return s.calls[model+"."+method]
 }
 
+// The kinds of fault armed with fakeserver.Faults.
+const (
+	fault503            = "503"
+	faultDrop           = "drop"
+	faultCommitThenDrop = "commit then drop"
+	faultGarbage        = "garbage"
+)
+
 // Latency delays every answer by d.
-func (s *Server) Latency(d time.Duration) { s.faults.set(func(f *faults) { f.latency = d }) }
+func (s *Server) Latency(d time.Duration) { s.faults.SetLatency(d) }
 
 // ConcurrencyFaults makes a share (0 to 1) of ORM calls fail with OpenERP's
 // "could not serialize access due to concurrent update", before doing
 // anything.
 func (s *Server) ConcurrencyFaults(rate float64) {
-	s.faults.set(func(f *faults) { f.concurrency = rate })
+	s.concurrentMu.Lock()
+	s.concurrency = rate
+	s.concurrentMu.Unlock()
 }
 
 // Fail503 answers the next n calls with 503 Service Unavailable.
-func (s *Server) Fail503(n int) { s.faults.set(func(f *faults) { f.status503 = n }) }
+func (s *Server) Fail503(n int) { s.faults.Arm(fault503, n) }
 
 // DropConnections closes the connection of the next n calls without an
 // answer, before doing anything.
-func (s *Server) DropConnections(n int) { s.faults.set(func(f *faults) { f.drop = n }) }
+func (s *Server) DropConnections(n int) { s.faults.Arm(faultDrop, n) }
 
 // CommitThenDrop does the next n calls, then closes their connection
 // without an answer: the caller cannot know that the work was done.
-func (s *Server) CommitThenDrop(n int) { s.faults.set(func(f *faults) { f.commitThenDrop = n }) }
+func (s *Server) CommitThenDrop(n int) { s.faults.Arm(faultCommitThenDrop, n) }
 
 // Garbage answers the next n calls with a 200 that is not XML-RPC.
-func (s *Server) Garbage(n int) { s.faults.set(func(f *faults) { f.garbage = n }) }
+func (s *Server) Garbage(n int) { s.faults.Arm(faultGarbage, n) }
 
-func (f *faults) set(fn func(*faults)) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	fn(f)
-}
-
-// take consumes the injected faults of one call.
-func (f *faults) take() (latency time.Duration, status503, drop, commitThenDrop, garbage, concurrency bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	use := func(n *int) bool {
-		if *n > 0 {
-			*n--
-			return true
-		}
-		return false
-	}
-	return f.latency, use(&f.status503), use(&f.drop), use(&f.commitThenDrop), use(&f.garbage),
-		f.concurrency > 0 && rand.Float64() < f.concurrency
+// concurrencyFault draws whether this call fails with a concurrency fault.
+func (s *Server) concurrencyFault() bool {
+	s.concurrentMu.Lock()
+	defer s.concurrentMu.Unlock()
+	return s.concurrency > 0 && rand.Float64() < s.concurrency
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -163,22 +151,17 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "XML-RPC takes POST", http.StatusMethodNotAllowed)
 		return
 	}
-	latency, status503, drop, commitThenDrop, garbage, concurrency := s.faults.take()
-	if latency > 0 {
-		select {
-		case <-time.After(latency):
-		case <-r.Context().Done():
-			return
-		}
+	if !s.faults.Delay(r.Context()) {
+		return
 	}
 	switch {
-	case status503:
+	case s.faults.Take(fault503):
 		http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
 		return
-	case drop:
-		hangUp(w)
+	case s.faults.Take(faultDrop):
+		fakeserver.HangUp(w)
 		return
-	case garbage:
+	case s.faults.Take(faultGarbage):
 		w.Header().Set("Content-Type", "text/html")
 		io.WriteString(w, "<html><body>Internal proxy page</body></html>")
 		return
@@ -196,13 +179,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	var fault *rpcFault
 	if endpoint == "common" {
 		result, fault = s.common(method, params)
-	} else if concurrency && method == "execute_kw" {
+	} else if method == "execute_kw" && s.concurrencyFault() {
 		fault = faultf(kindConcurrency, "could not serialize access due to concurrent update")
 	} else {
 		result, fault = s.object(v7, method, params)
 	}
-	if commitThenDrop {
-		hangUp(w)
+	if s.faults.Take(faultCommitThenDrop) {
+		fakeserver.HangUp(w)
 		return
 	}
 	if fault != nil {
@@ -216,17 +199,6 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/xml")
 	w.Write(out)
-}
-
-// hangUp closes the connection without an answer.
-func hangUp(w http.ResponseWriter) {
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			conn.Close()
-			return
-		}
-	}
-	panic(http.ErrAbortHandler)
 }
 
 func (s *Server) count(model, method string) {

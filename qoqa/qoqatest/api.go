@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/qoqasync/qoqasync/internal/fakeserver"
 	"github.com/qoqasync/qoqasync/qoqa"
 )
 
@@ -30,32 +31,30 @@ func (b *bufferedWriter) Write(p []byte) (int, error) {
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string, body []byte) {
 	endpoint, idPart, _ := strings.Cut(path, "/")
 	s.count(endpoint, r.Method)
-	in := s.faults.take()
-	if in.latency > 0 {
-		select {
-		case <-time.After(in.latency):
-		case <-r.Context().Done():
-			return
-		}
+	if !s.faults.Delay(r.Context()) {
+		return
 	}
+	s.mu.Lock()
+	status, retryAfter := s.failStatus, s.retryAfter
+	s.mu.Unlock()
 	switch {
-	case in.drop:
-		hangUp(w)
+	case s.faults.Take(faultDrop):
+		fakeserver.HangUp(w)
 		return
-	case in.status != 0:
-		writeError(w, in.status, 0, "server", http.StatusText(in.status), nil)
+	case s.faults.Take(faultStatus):
+		writeError(w, status, 0, "server", http.StatusText(status), nil)
 		return
-	case in.rateLimited:
-		w.Header().Set("Retry-After", strconv.Itoa(in.retryAfter))
+	case s.faults.Take(faultRateLimit):
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
 		writeError(w, http.StatusTooManyRequests, 0, "throttle", "too many requests", nil)
 		return
-	case in.maintenance:
+	case s.faults.Take(faultMaintenance):
 		writeError(w, http.StatusServiceUnavailable, 17, "maintenance", "QoQa is in maintenance", nil)
 		return
-	case in.errorsIn200:
+	case s.faults.Take(faultErrorsIn200):
 		writeError(w, http.StatusOK, 9, "internal", "the request could not be processed", "try later")
 		return
-	case in.notJSON:
+	case s.faults.Take(faultNotJSON):
 		w.Header().Set("Content-Type", "text/html")
 		io.WriteString(w, "<html><body>Welcome to QoQa</body></html>")
 		return
@@ -85,16 +84,12 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string, b
 		return
 	}
 
-	target := w
-	var buf *bufferedWriter
-	if in.commitThenDrop {
-		buf = &bufferedWriter{header: http.Header{}}
-		target = buf
+	if s.faults.Take(faultCommitThenDrop) {
+		s.route(&bufferedWriter{header: http.Header{}}, r, endpoint, idPart, body)
+		fakeserver.HangUp(w)
+		return
 	}
-	s.route(target, r, endpoint, idPart, body)
-	if buf != nil {
-		hangUp(w)
-	}
+	s.route(w, r, endpoint, idPart, body)
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request, endpoint, idPart string, body []byte) {

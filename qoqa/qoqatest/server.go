@@ -17,6 +17,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qoqasync/qoqasync/internal/fakeserver"
 	"github.com/qoqasync/qoqasync/qoqa"
 )
 
@@ -52,7 +53,9 @@ type Server struct {
 	idempotency   map[string]idempotent
 	calls         map[string]int
 
-	faults faults
+	faults     fakeserver.Faults
+	failStatus int // the status of FailStatus
+	retryAfter int // the Retry-After of RateLimit, in seconds
 }
 
 type stored struct {
