@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/qoqasync/qoqasync/binding"
 	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/connector/connectortest"
 )
 
 // A host routes jobs to handlers with a Mux, runs them on a LocalQueue and
@@ -88,4 +90,31 @@ func ExampleScheduler() {
 	cancel()
 	<-done
 	// Output: searched orders changed since the last run
+}
+
+// An import flow maps a remote record, creates it locally and binds it; a
+// second run finds it up to date.
+func ExampleImportFlow() {
+	ctx := context.Background()
+	remote, local := connectortest.New("qoqa user"), connectortest.New("res.partner")
+	flow := &connector.ImportFlow{
+		Model: "user", Remote: remote, Local: local, Binder: binding.NewMemory(),
+		Mapper: connector.Mapping{Model: "user", Rules: []connector.Rule{
+			connector.Field("pseudo", "name"),
+			connector.Field("language_id", "lang", connector.Language(map[int]string{1: "fr", 2: "de"})),
+		}},
+		Languages: []string{"fr_FR", "de_CH"},
+	}
+	id := remote.Put(connector.Record{Fields: map[string]any{"pseudo": "ada", "language_id": 2}})
+
+	fmt.Println(flow.Import(ctx, id, connector.ImportOptions{}))
+	partner, _ := local.Get("1")
+	fmt.Println(partner.Fields["name"], partner.Fields["lang"])
+	err := flow.Import(ctx, id, connector.ImportOptions{})
+	var nothing *connector.NothingToDoError
+	fmt.Println("second run has nothing to do:", errors.As(err, &nothing))
+	// Output:
+	// <nil>
+	// ada de_CH
+	// second run has nothing to do: true
 }
