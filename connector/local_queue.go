@@ -12,9 +12,11 @@ import (
 )
 
 // LocalQueue is the in-process Queue: a worker pool over jobs held in
-// memory. It is the queue of a single process that syncs one backend; jobs
-// do not survive the process, so a host that needs them to (or runs several
-// processes) uses the River-backed queue instead.
+// memory. It is the queue of a single process that syncs one backend. Its
+// jobs do not survive the process: after a crash, the jobs it held are gone
+// while the watermarks of the searches that queued them have moved, so a
+// host that must not lose them needs a database-backed Queue (River, which
+// passes the same queuetest suite; not written yet).
 //
 // Done jobs are counted but not kept, so that a long-running process does
 // not grow; failed and cancelled jobs are kept until re-run or cancelled.
@@ -369,12 +371,11 @@ func (q *LocalQueue) finish(e *entry, err error) {
 	q.mu.Unlock()
 
 	if ev.Type == EventRetry || ev.Type == EventFailed {
-		level := "job attempt failed"
-		log := q.cfg.logger().Warn
+		msg, log := "job attempt failed", q.cfg.logger().Warn
 		if ev.Type == EventFailed {
-			level, log = "job failed", q.cfg.logger().Error
+			msg, log = "job failed", q.cfg.logger().Error
 		}
-		log(level, "job_id", e.job.ID, "kind", e.job.Kind, "model", e.job.Model, "record", e.job.RecordID, "attempt", ev.Job.Attempt, "error", err)
+		log(msg, "job_id", e.job.ID, "kind", e.job.Kind, "model", e.job.Model, "record", e.job.RecordID, "attempt", ev.Job.Attempt, "error", err)
 	}
 	q.emit(ev)
 }
