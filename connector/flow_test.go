@@ -35,12 +35,12 @@ func (c *clock) Now() time.Time {
 // world is a remote and a local system with one model each, a binder and
 // the flows between them.
 type world struct {
-	clock          *clock
-	remote, local  *connectortest.Adapter
-	binder         *binding.Memory
-	imp            *connector.ImportFlow
-	exp            *connector.ExportFlow
-	ctx            context.Context
+	clock         *clock
+	remote, local *connectortest.Adapter
+	binder        *binding.Memory
+	imp           *connector.ImportFlow
+	exp           *connector.ExportFlow
+	ctx           context.Context
 }
 
 var productImport = connector.Mapping{Model: "product", Rules: []connector.Rule{
