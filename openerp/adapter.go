@@ -25,8 +25,15 @@ type Adapter struct {
 	// record's reference and FindByRef searches, so that a create whose
 	// answer was lost is found again. Empty: FindByRef finds nothing.
 	RefField string
-	// Context goes with every call (a lang, say).
+	// Context goes with every call.
 	Context Context
+	// Languages are the languages of translatable fields (fr_FR, de_DE);
+	// the first is the one whose text is also stored as the source value.
+	Languages []string
+	// Translatable lists the fields Read returns as connector.Translations,
+	// read once per language. Create and Update write any
+	// connector.Translations value once per language, whatever this says.
+	Translatable []string
 	// PageSize is how many IDs one search call returns; zero means 1000.
 	PageSize int
 
@@ -96,25 +103,87 @@ func (a *Adapter) Read(ctx context.Context, id string) (connector.Record, error)
 	rec := connector.Record{ID: id, Fields: make(map[string]any, len(v))}
 	rec.UpdatedAt, _ = v.Time("write_date")
 	for k, x := range v {
-		if b, ok := x.(bool); ok && !b && types[k] != "boolean" {
-			x = nil
+		rec.Fields[k] = noValue(x, types[k])
+	}
+	if len(a.Translatable) > 0 && len(a.Languages) > 0 {
+		byLang, err := a.Client.ReadTranslations(ctx, a.Model, []int64{n}, a.Translatable, a.Languages)
+		if err != nil {
+			return connector.Record{}, err
 		}
-		rec.Fields[k] = x
+		for _, f := range a.Translatable {
+			tr := connector.Translations{}
+			for lang, rows := range byLang {
+				if len(rows) == 1 {
+					if x := noValue(rows[0][f], types[f]); x != nil {
+						tr[lang] = x
+					}
+				}
+			}
+			rec.Fields[f] = tr
+		}
 	}
 	return rec, nil
 }
 
-// Create implements connector.Adapter.
-func (a *Adapter) Create(ctx context.Context, ref string, values map[string]any) (string, error) {
-	vals := Values{}
-	for k, v := range values {
-		vals[k] = v
+func (a *Adapter) firstLanguage() string {
+	if len(a.Languages) == 0 {
+		return ""
 	}
+	return a.Languages[0]
+}
+
+// noValue reads OpenERP's False as no value, but for a boolean.
+func noValue(x any, typ string) any {
+	if b, ok := x.(bool); ok && !b && typ != "boolean" {
+		return nil
+	}
+	return x
+}
+
+// splitTranslations takes the connector.Translations out of values: each
+// language's text goes in byLang, and the source value in vals: the text
+// of the first language, or on a create (where a required field needs
+// one) of any.
+func (a *Adapter) splitTranslations(values map[string]any, create bool) (Values, map[string]Values) {
+	vals := Values{}
+	var byLang map[string]Values
+	for k, v := range values {
+		tr, ok := v.(connector.Translations)
+		if !ok {
+			vals[k] = v
+			continue
+		}
+		if _, first := tr[a.firstLanguage()]; first || create {
+			vals[k] = tr.BaseValue(a.Languages)
+		}
+		for lang, text := range tr {
+			if byLang == nil {
+				byLang = map[string]Values{}
+			}
+			if byLang[lang] == nil {
+				byLang[lang] = Values{}
+			}
+			byLang[lang][k] = text
+		}
+	}
+	return vals, byLang
+}
+
+// Create implements connector.Adapter.
+//
+// Translations are written after the create, one write per language: a
+// create whose translations fail is found again by its reference, and the
+// retry's update writes them.
+func (a *Adapter) Create(ctx context.Context, ref string, values map[string]any) (string, error) {
+	vals, byLang := a.splitTranslations(values, true)
 	if a.RefField != "" && ref != "" {
 		vals[a.RefField] = ref
 	}
 	id, err := a.Client.Create(ctx, a.Model, vals, a.Context)
 	if err != nil {
+		return "", err
+	}
+	if err := a.Client.WriteTranslations(ctx, a.Model, []int64{id}, byLang); err != nil {
 		return "", err
 	}
 	return strconv.FormatInt(id, 10), nil
@@ -126,7 +195,11 @@ func (a *Adapter) Update(ctx context.Context, id string, values map[string]any) 
 	if err != nil {
 		return err
 	}
-	return a.Client.Write(ctx, a.Model, []int64{n}, values, a.Context)
+	vals, byLang := a.splitTranslations(values, false)
+	if err := a.Client.Write(ctx, a.Model, []int64{n}, vals, a.Context); err != nil {
+		return err
+	}
+	return a.Client.WriteTranslations(ctx, a.Model, []int64{n}, byLang)
 }
 
 // Delete implements connector.Adapter.

@@ -2,6 +2,7 @@ package openerp_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -91,4 +92,37 @@ func TestImportIntoOpenERPLostAnswerCreatesOne(t *testing.T) {
 	require.True(t, connector.IsRetryable(err), "%v", err)
 	require.NoError(t, flow.Import(ctx, remoteID, connector.ImportOptions{}))
 	assert.Equal(t, 1, s.Count("res.partner"))
+}
+
+func TestAdapterTranslations(t *testing.T) {
+	s := newServer(t)
+	c := newClient(t, s, openerp.PathV7)
+	ctx := context.Background()
+	a := &openerp.Adapter{Client: c, Model: "product.template", Fields: []string{"name", "list_price"},
+		Languages: []string{"fr_FR", "de_DE"}, Translatable: []string{"name", "description_sale"}}
+
+	id, err := a.Create(ctx, "", map[string]any{
+		"name":       connector.Translations{"fr_FR": "Lampe", "de_DE": "Leuchte"},
+		"list_price": 29.5,
+	})
+	require.NoError(t, err)
+	n, _ := strconv.ParseInt(id, 10, 64)
+	for lang, want := range map[string]string{"": "Lampe", "fr_FR": "Lampe", "de_DE": "Leuchte"} {
+		rec, ok := s.Get("product.template", n, lang)
+		require.True(t, ok)
+		assert.Equal(t, want, rec["name"], "language %q", lang)
+	}
+
+	rec, err := a.Read(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, connector.Translations{"fr_FR": "Lampe", "de_DE": "Leuchte"}, rec.Fields["name"])
+	assert.Equal(t, connector.Translations{}, rec.Fields["description_sale"], "no text in any language")
+	assert.Equal(t, 29.5, rec.Fields["list_price"])
+
+	require.NoError(t, a.Update(ctx, id, map[string]any{"name": connector.Translations{"de_DE": "Lampe (DE)"}}))
+	rec, err = a.Read(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, connector.Translations{"fr_FR": "Lampe", "de_DE": "Lampe (DE)"}, rec.Fields["name"])
+	base, _ := s.Get("product.template", n, "")
+	assert.Equal(t, "Lampe", base["name"], "an update without the first language keeps the source text")
 }
