@@ -52,7 +52,9 @@ type ChangeSearch struct {
 	// StartDate is where the first run searches from, when there is no
 	// watermark yet; zero means the Unix epoch (everything).
 	StartDate time.Time
-	// Window caps one search's range; zero means MaxWindow.
+	// Window caps one search's range; zero searches the whole range at
+	// once. NewBatchImport sets MaxWindow, since QoQa answers a search
+	// without paging.
 	Window time.Duration
 	// Priority of the queued jobs; zero means normal.
 	Priority int
@@ -62,7 +64,7 @@ type ChangeSearch struct {
 
 // NewBatchImport returns the batch import of a remote model.
 func NewBatchImport(model string, remote Adapter, q Queue, w WatermarkStore) *ChangeSearch {
-	return &ChangeSearch{Kind: KindImport, Model: model, Adapter: remote, Queue: q, Watermarks: w}
+	return &ChangeSearch{Kind: KindImport, Model: model, Adapter: remote, Queue: q, Watermarks: w, Window: MaxWindow}
 }
 
 // WatermarkName is the watermark of the change search of kind on model.
@@ -105,12 +107,12 @@ func (s *ChangeSearch) Work(ctx context.Context, job Job) error {
 
 // queue queues one job per record changed in [from, to), window by window.
 func (s *ChangeSearch) queue(ctx context.Context, from, to time.Time) (int, error) {
-	window := s.Window
-	if window <= 0 {
-		window = MaxWindow
+	windows := Windows(from, to, s.Window)
+	if s.Window <= 0 {
+		windows = func(yield func(time.Time, time.Time) bool) { yield(from, to) }
 	}
 	n := 0
-	for wFrom, wTo := range Windows(from, to, window) {
+	for wFrom, wTo := range windows {
 		for id, err := range s.Adapter.Search(ctx, wFrom, wTo) {
 			if err != nil {
 				return n, fmt.Errorf("search %s to %s: %w", wFrom.Format(time.RFC3339), wTo.Format(time.RFC3339), err)

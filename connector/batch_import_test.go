@@ -145,3 +145,13 @@ func TestExportPollerQueuesChangesAndDeletions(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, res.Merged, "an explicit export merges with the queued one")
 }
+
+func TestExportPollSearchesItsRangeAtOnce(t *testing.T) {
+	w := newWorld(t)
+	w.local.Put(connector.Record{Fields: map[string]any{"name": "x"}})
+	poller := connector.NewExportPoller("product", w.local, w.binder, newTestQueue(t), w.binder)
+	poller.Now = w.clock.Now
+	_, _, err := poller.Run(w.ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, w.local.Calls("Search"), "OpenERP pages its searches: fifty years are one search, not 2,900")
+}

@@ -11,7 +11,8 @@ import (
 // learn of changes another way call QueueExport instead.
 type ExportPoller struct {
 	// ChangeSearch finds the changes; its Kind is set to KindExport and
-	// its Adapter is the local one.
+	// its Adapter is the local one. OpenERP pages its searches, so the
+	// window is not split unless Window says so.
 	ChangeSearch
 	Binder Binder
 	// PageSize is how many bindings one existence check covers; zero means
