@@ -12,9 +12,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/dghubble/oauth1"
@@ -167,9 +169,21 @@ func (c *Client) send(ctx context.Context, r request) (*http.Response, error) {
 	for k, vs := range r.header {
 		req.Header[k] = vs
 	}
+	// Go's transport sends an idempotent request again, unchanged, when a
+	// reused connection drops before the answer; QoQa then refuses the
+	// repeated nonce as if the signature were bad. Counting the connections
+	// tells that refusal from a real one.
+	var conns atomic.Int32
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(httptrace.GotConnInfo) { conns.Add(1) },
+	}))
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, transportError(ctx, r, err)
+	}
+	if conns.Load() > 1 && (resp.StatusCode >= 300 && resp.StatusCode < 400 || resp.StatusCode == http.StatusUnauthorized) {
+		resp.Body.Close()
+		return nil, connector.Retryable(fmt.Errorf("qoqa: %s %s: %w: the connection dropped, and the repeated request's nonce was refused", r.method, r.path, ErrUnavailable))
 	}
 	return resp, nil
 }

@@ -365,3 +365,23 @@ func TestConcurrentCalls(t *testing.T) {
 	}
 	assert.Equal(t, 32, s.Count("voucher"))
 }
+
+// Go's transport repeats a GET, signature and all, when a reused connection
+// drops before the answer; QoQa refuses the repeated nonce with a redirect.
+// That refusal is no authentication failure: it is retried.
+func TestReplayedRequestAfterADropIsRetryable(t *testing.T) {
+	s := newServer(t, qoqatest.Options{})
+	c := newClient(t, s)
+	ctx := context.Background()
+	id := s.Seed("deal", qoqa.Deal{ShopID: 1})[0]
+	_, err := c.Deals.Get(ctx, id) // opens the connection the next call reuses
+	require.NoError(t, err)
+	s.CommitThenDrop(1)
+	_, err = c.Deals.Get(ctx, id)
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, qoqa.ErrAuth)
+	assert.ErrorIs(t, err, qoqa.ErrUnavailable)
+	assert.True(t, connector.IsRetryable(err))
+	_, err = c.Deals.Get(ctx, id)
+	require.NoError(t, err)
+}
