@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"net/url"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -28,7 +29,27 @@ func OpenSQLite(ctx context.Context, path, backend string) (*SQL, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A new file's first connections switch it to WAL, which takes the
+	// file's lock without waiting on the busy timeout: a process opening
+	// it at the same moment is told SQLITE_BUSY, and tries again.
+	for wait := 10 * time.Millisecond; ; wait *= 2 {
+		err := db.PingContext(ctx)
+		if err == nil || !sqliteBusy(err) || wait > 2*time.Second {
+			break
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			db.Close()
+			return nil, ctx.Err()
+		}
+	}
 	return openSQL(ctx, db, dialect{name: "sqlite", isUnique: sqliteUnique}, backend)
+}
+
+func sqliteBusy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_BUSY
 }
 
 func sqliteUnique(err error) bool {
