@@ -24,7 +24,8 @@
 //
 // A host program builds a Backend, a binding store and a Queue, registers
 // the flows' handlers on a connector.Mux, schedules the batch imports and
-// starts the queue. The examples directory shows one program per flow.
+// starts the queue. examples/sync-demo does exactly that against the fake
+// servers; examples/qoqa-login runs QoQa's PIN flow.
 //
 // # Guarantees
 //

@@ -22,4 +22,24 @@
 //
 // LocalQueue is the in-process implementation. Every implementation passes
 // the suite in connector/queuetest.
+//
+// # Flows
+//
+// The flows are generic over two Adapters (the remote QoQa side, the local
+// OpenERP side), a Binder and a Mapper, so that a model costs a mapping and
+// a few hooks:
+//
+//   - ImportFlow reads a remote record, imports its dependencies, maps it,
+//     creates or updates it locally and binds it; it finds the record of a
+//     create whose answer was lost instead of creating it twice;
+//   - ExportFlow does the same the other way, binding a new remote ID at
+//     once, and skips records unchanged since their last sync (which is what
+//     stops an import from being exported back);
+//   - DeleteFlow applies a model's deletion policy;
+//   - ChangeSearch (NewBatchImport) and ExportPoller queue one job per
+//     changed record and move their watermark only once all are queued.
+//
+// Mapping keeps mappers declarative: Field with Converters, Compute,
+// OnCreate, WhenChanged, Children and Finish; every mapping error names the
+// model, the record and the field.
 package connector
