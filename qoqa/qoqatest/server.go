@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -212,6 +213,16 @@ func (s *Server) SeedJSON(r io.Reader) (map[string][]qoqa.ID, error) {
 		}
 	}
 	return out, nil
+}
+
+// SeedFile seeds from a JSON file (see SeedJSON).
+func (s *Server) SeedFile(path string) (map[string][]qoqa.ID, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return s.SeedJSON(f)
 }
 
 // Touch changes a record as a QoQa user would: fields are merged in and

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +49,11 @@ func TestSeedJSONTouchAndSearch(t *testing.T) {
 	require.Len(t, ids["user"], 2)
 	_, err = s.SeedJSON(strings.NewReader(`{"basket": [{}]}`))
 	assert.Error(t, err)
+	path := filepath.Join(t.TempDir(), "seed.json")
+	require.NoError(t, os.WriteFile(path, []byte(`{"shop": [{"name": "QoQa", "domain": "qoqa.ch"}]}`), 0o600))
+	shops, err := s.SeedFile(path)
+	require.NoError(t, err)
+	assert.Len(t, shops["shop"], 1)
 
 	clk.t = clk.t.Add(time.Hour)
 	s.Touch("user", ids["user"][1], map[string]any{"pseudo": "bee"})
