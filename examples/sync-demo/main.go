@@ -154,9 +154,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := sync.Schedule(sched); err != nil {
 		return err
 	}
-	schedCtx, stopSched := context.WithCancel(ctx)
+	schedCtx, cancelSched := context.WithCancel(ctx)
+	schedDone := make(chan struct{})
+	go func() { sched.Run(schedCtx); close(schedDone) }()
+	stopSched := func() { cancelSched(); <-schedDone }
 	defer stopSched()
-	go sched.Run(schedCtx)
 
 	start := time.Now()
 	fmt.Fprintf(out, "QoQa at %s, OpenERP at %s, bindings in %s\n", qsrv.URL, osrv.URL, *dbPath)
@@ -165,7 +167,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := progress.waitFor(ctx, queue, synced, 2*time.Minute); err != nil {
 		return err
 	}
-	stopSched()
+	stopSched() // safe to call again, as the deferred call does
 	osrv.ConcurrencyFaults(0)
 
 	counts, _ := queue.Counts(ctx)
