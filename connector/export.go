@@ -74,11 +74,7 @@ func (f *ExportFlow) Work(ctx context.Context, job Job) error {
 
 // Export implements Exporter.
 func (f *ExportFlow) Export(ctx context.Context, localID string, opts ExportOptions) error {
-	locker := f.Locker
-	if locker == nil {
-		locker = &f.ownLock
-	}
-	unlock, err := lockRecord(locker, "export", f.Model, localID)
+	unlock, err := lockRecord(f.Locker, &f.ownLock, "export", f.Model, localID)
 	if err != nil {
 		return err
 	}

@@ -84,7 +84,7 @@ func (f *ImportFlow) Work(ctx context.Context, job Job) error {
 
 // Import implements Importer.
 func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOptions) error {
-	unlock, err := lockRecord(f.locker(), "import", f.Model, remoteID)
+	unlock, err := lockRecord(f.Locker, &f.ownLock, "import", f.Model, remoteID)
 	if err != nil {
 		return err
 	}
@@ -181,13 +181,6 @@ func (f *ImportFlow) importDependencies(ctx context.Context, rec Record) error {
 		return fmt.Errorf("import %s %s: %w", f.Model, rec.ID, err)
 	}
 	return nil
-}
-
-func (f *ImportFlow) locker() Locker {
-	if f.Locker != nil {
-		return f.Locker
-	}
-	return &f.ownLock
 }
 
 func (f *ImportFlow) logger() *slog.Logger {

@@ -43,8 +43,11 @@ func (l *KeyLock) TryLock(key string) (func(), bool) {
 const busyRetry = 2 * time.Second
 
 // lockRecord takes the lock of a sync, or returns the error that retries the
-// job without counting the attempt.
-func lockRecord(l Locker, what, model, id string) (func(), error) {
+// job without counting the attempt. A flow without a Locker uses its own.
+func lockRecord(l Locker, own *KeyLock, what, model, id string) (func(), error) {
+	if l == nil {
+		l = own
+	}
 	unlock, ok := l.TryLock(what + ":" + model + ":" + id)
 	if !ok {
 		return nil, Retryable(&busyError{what: what, model: model, id: id}, NotCounted(), After(busyRetry))

@@ -29,38 +29,44 @@ func EncodeCall(method string, params ...any) ([]byte, error) {
 
 // EncodeResponse encodes a methodResponse carrying v.
 func EncodeResponse(v any) ([]byte, error) {
-	call, err := xmlrpc.EncodeMethodCall("r", v)
+	val, err := encodeValue(v)
 	if err != nil {
 		return nil, err
 	}
-	start := bytes.Index(call, []byte("<params>"))
-	end := bytes.LastIndex(call, []byte("</params>"))
-	if start < 0 || end < 0 {
-		return nil, errors.New("wire: cannot encode response")
-	}
-	var b bytes.Buffer
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><methodResponse>`)
-	b.Write(call[start : end+len("</params>")])
-	b.WriteString(`</methodResponse>`)
-	return b.Bytes(), nil
+	return wrap(`<methodResponse><params><param>`, val, `</param></params></methodResponse>`), nil
 }
 
 // EncodeFault encodes a methodResponse carrying a fault.
 func EncodeFault(f Fault) ([]byte, error) {
-	call, err := xmlrpc.EncodeMethodCall("r", map[string]any{"faultCode": f.Code, "faultString": f.String})
+	val, err := encodeValue(map[string]any{"faultCode": f.Code, "faultString": f.String})
 	if err != nil {
 		return nil, err
 	}
-	start := bytes.Index(call, []byte("<value>"))
+	return wrap(`<methodResponse><fault>`, val, `</fault></methodResponse>`), nil
+}
+
+// encodeValue is v as one XML-RPC <value>: kolo/xmlrpc exports only the
+// encoding of a whole call, so the value is cut out of one.
+func encodeValue(v any) ([]byte, error) {
+	call, err := xmlrpc.EncodeMethodCall("r", v)
+	if err != nil {
+		return nil, err
+	}
+	start := bytes.Index(call, []byte("<param>"))
 	end := bytes.LastIndex(call, []byte("</param>"))
 	if start < 0 || end < 0 {
-		return nil, errors.New("wire: cannot encode fault")
+		return nil, errors.New("wire: cannot encode value")
 	}
+	return call[start+len("<param>") : end], nil
+}
+
+func wrap(open string, val []byte, close string) []byte {
 	var b bytes.Buffer
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><methodResponse><fault>`)
-	b.Write(call[start:end])
-	b.WriteString(`</fault></methodResponse>`)
-	return b.Bytes(), nil
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>`)
+	b.WriteString(open)
+	b.Write(val)
+	b.WriteString(close)
+	return b.Bytes()
 }
 
 // DecodeResponse decodes a methodResponse: its value, or its fault.
