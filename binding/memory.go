@@ -73,6 +73,32 @@ func (m *Memory) Bind(ctx context.Context, b connector.Binding) error {
 	return nil
 }
 
+// Rebind implements connector.Binder.
+func (m *Memory) Rebind(ctx context.Context, old, b connector.Binding) error {
+	if err := validateRebind(old, b); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	cur := m.byLocal[key{old.Model, old.LocalID}]
+	if cur == nil || cur.RemoteID != old.RemoteID {
+		return fmt.Errorf("rebind %s remote %s to local %s: the binding of remote %s to local %s is gone: %w",
+			b.Model, b.RemoteID, b.LocalID, old.RemoteID, old.LocalID, connector.ErrBindingConflict)
+	}
+	rk, lk := key{b.Model, b.RemoteID}, key{b.Model, b.LocalID}
+	if other := m.byRemote[rk]; other != nil && other != cur {
+		return conflict(b, *other)
+	}
+	if other := m.byLocal[lk]; other != nil && other != cur {
+		return conflict(b, *other)
+	}
+	delete(m.byRemote, key{old.Model, old.RemoteID})
+	delete(m.byLocal, key{old.Model, old.LocalID})
+	nb := b
+	m.byRemote[rk], m.byLocal[lk] = &nb, &nb
+	return nil
+}
+
 // Unbind implements connector.Binder.
 func (m *Memory) Unbind(ctx context.Context, model, localID string) error {
 	m.mu.Lock()
@@ -102,10 +128,11 @@ func (m *Memory) List(ctx context.Context, model, afterLocalID string, limit int
 }
 
 // Watermark implements connector.WatermarkStore.
-func (m *Memory) Watermark(ctx context.Context, name string) (time.Time, error) {
+func (m *Memory) Watermark(ctx context.Context, name string) (time.Time, bool, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	return m.marks[name], nil
+	t, ok := m.marks[name]
+	return t, ok, nil
 }
 
 // SetWatermark implements connector.WatermarkStore.
@@ -123,6 +150,18 @@ func (m *Memory) SetWatermark(ctx context.Context, name string, t time.Time) err
 func Validate(b connector.Binding) error {
 	if b.Model == "" || b.RemoteID == "" || b.LocalID == "" {
 		return fmt.Errorf("binding: model, remote ID and local ID are required, got %q, %q, %q", b.Model, b.RemoteID, b.LocalID)
+	}
+	return nil
+}
+
+// validateRebind reports a rebind that no store may do.
+func validateRebind(old, b connector.Binding) error {
+	if err := Validate(b); err != nil {
+		return err
+	}
+	if old.Model != b.Model || old.RemoteID == "" || old.LocalID == "" {
+		return fmt.Errorf("binding: rebind %s remote %s to local %s: the old binding must be a binding of the same model, got %q remote %q local %q",
+			b.Model, b.RemoteID, b.LocalID, old.Model, old.RemoteID, old.LocalID)
 	}
 	return nil
 }

@@ -64,10 +64,14 @@ func openSQL(ctx context.Context, db *sql.DB, d dialect, backend string) (*SQL, 
 		{&s.byRemote, `SELECT ` + bindingColumns + ` FROM qoqasync_bindings WHERE backend = $1 AND model = $2 AND remote_id = $3`},
 		{&s.byLocal, `SELECT ` + bindingColumns + ` FROM qoqasync_bindings WHERE backend = $1 AND model = $2 AND local_id = $3`},
 		{&s.bind, `
-		INSERT INTO qoqasync_bindings (backend, model, remote_id, local_id, synced_at_us, export_hash)
-		VALUES ($1, $2, $3, $4, $5, $6)
+		INSERT INTO qoqasync_bindings (backend, ` + bindingColumns + `)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 		ON CONFLICT (backend, model, local_id) DO UPDATE
-		SET synced_at_us = excluded.synced_at_us, export_hash = excluded.export_hash
+		SET synced_at_us = excluded.synced_at_us, export_hash = excluded.export_hash,
+			remote_version_us = excluded.remote_version_us, local_version_us = excluded.local_version_us,
+			remote_hash = excluded.remote_hash, local_hash = excluded.local_hash,
+			import_hash = excluded.import_hash, remote_state = excluded.remote_state,
+			generation = excluded.generation
 		WHERE qoqasync_bindings.remote_id = excluded.remote_id`},
 	} {
 		var err error
@@ -82,14 +86,26 @@ func openSQL(ctx context.Context, db *sql.DB, d dialect, backend string) (*SQL, 
 // Close implements Store.
 func (s *SQL) Close() error { return s.db.Close() }
 
-const bindingColumns = `model, remote_id, local_id, synced_at_us, export_hash`
+const bindingColumns = `model, remote_id, local_id, synced_at_us, export_hash,
+	remote_version_us, local_version_us, remote_hash, local_hash, import_hash, remote_state, generation`
 
 func scanBinding(row interface{ Scan(...any) error }) (connector.Binding, error) {
 	var b connector.Binding
 	var at int64
-	err := row.Scan(&b.Model, &b.RemoteID, &b.LocalID, &at, &b.ExportHash)
+	var remoteVersion, localVersion sql.NullInt64
+	var state string
+	err := row.Scan(&b.Model, &b.RemoteID, &b.LocalID, &at, &b.ExportHash,
+		&remoteVersion, &localVersion, &b.RemoteHash, &b.LocalHash, &b.ImportHash, &state, &b.Generation)
 	b.SyncedAt = fromMicro(at)
+	b.RemoteVersion, b.LocalVersion = fromNullMicro(remoteVersion), fromNullMicro(localVersion)
+	b.RemoteState = connector.RemoteState(state)
 	return b, err
+}
+
+// bindingArgs are the values of the bind statement's parameters.
+func (s *SQL) bindingArgs(b connector.Binding) []any {
+	return []any{s.backend, b.Model, b.RemoteID, b.LocalID, toMicro(b.SyncedAt), b.ExportHash,
+		toNullMicro(b.RemoteVersion), toNullMicro(b.LocalVersion), b.RemoteHash, b.LocalHash, b.ImportHash, string(b.RemoteState), b.Generation}
 }
 
 func (s *SQL) one(ctx context.Context, stmt *sql.Stmt, what, model, id string) (connector.Binding, error) {
@@ -121,7 +137,13 @@ func (s *SQL) Bind(ctx context.Context, b connector.Binding) error {
 	if err := Validate(b); err != nil {
 		return err
 	}
-	res, err := s.bind.ExecContext(ctx, s.backend, b.Model, b.RemoteID, b.LocalID, toMicro(b.SyncedAt), b.ExportHash)
+	return s.bindWith(ctx, s.bind, b)
+}
+
+// bindWith runs the bind statement (prepared on the store, or on a
+// transaction) for b.
+func (s *SQL) bindWith(ctx context.Context, stmt *sql.Stmt, b connector.Binding) error {
+	res, err := stmt.ExecContext(ctx, s.bindingArgs(b)...)
 	if err != nil && s.d.isUnique(err) {
 		return s.conflict(ctx, b)
 	}
@@ -130,6 +152,35 @@ func (s *SQL) Bind(ctx context.Context, b connector.Binding) error {
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
 		return s.conflict(ctx, b)
+	}
+	return nil
+}
+
+// Rebind implements connector.Binder: the old binding is deleted and the new
+// one stored in one transaction.
+func (s *SQL) Rebind(ctx context.Context, old, b connector.Binding) error {
+	if err := validateRebind(old, b); err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.fault(fmt.Errorf("binding: rebind %s local %s: %w", b.Model, b.LocalID, err))
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `DELETE FROM qoqasync_bindings WHERE backend = $1 AND model = $2 AND local_id = $3 AND remote_id = $4`,
+		s.backend, old.Model, old.LocalID, old.RemoteID)
+	if err != nil {
+		return s.fault(fmt.Errorf("binding: rebind %s local %s: %w", b.Model, b.LocalID, err))
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("rebind %s remote %s to local %s: the binding of remote %s to local %s is gone: %w",
+			b.Model, b.RemoteID, b.LocalID, old.RemoteID, old.LocalID, connector.ErrBindingConflict)
+	}
+	if err := s.bindWith(ctx, tx.StmtContext(ctx, s.bind), b); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return s.fault(fmt.Errorf("binding: rebind %s local %s: %w", b.Model, b.LocalID, err))
 	}
 	return nil
 }
@@ -188,16 +239,16 @@ func (s *SQL) List(ctx context.Context, model, afterLocalID string, limit int) (
 }
 
 // Watermark implements connector.WatermarkStore.
-func (s *SQL) Watermark(ctx context.Context, name string) (time.Time, error) {
+func (s *SQL) Watermark(ctx context.Context, name string) (time.Time, bool, error) {
 	var at int64
 	err := s.db.QueryRowContext(ctx, `SELECT at_us FROM qoqasync_watermarks WHERE backend = $1 AND name = $2`, s.backend, name).Scan(&at)
 	if errors.Is(err, sql.ErrNoRows) {
-		return time.Time{}, nil
+		return time.Time{}, false, nil
 	}
 	if err != nil {
-		return time.Time{}, s.fault(fmt.Errorf("binding: watermark %q: %w", name, err))
+		return time.Time{}, false, s.fault(fmt.Errorf("binding: watermark %q: %w", name, err))
 	}
-	return fromMicro(at), nil
+	return time.UnixMicro(at).UTC(), true, nil
 }
 
 // SetWatermark implements connector.WatermarkStore.
@@ -205,7 +256,7 @@ func (s *SQL) SetWatermark(ctx context.Context, name string, t time.Time) error 
 	_, err := s.db.ExecContext(ctx, `
 		INSERT INTO qoqasync_watermarks (backend, name, at_us) VALUES ($1, $2, $3)
 		ON CONFLICT (backend, name) DO UPDATE SET at_us = excluded.at_us`,
-		s.backend, name, toMicro(t))
+		s.backend, name, t.UnixMicro())
 	if err != nil {
 		return s.fault(fmt.Errorf("binding: set watermark %q: %w", name, err))
 	}
@@ -222,6 +273,7 @@ func (s *SQL) fault(err error) error {
 	return connector.Retryable(err)
 }
 
+// toMicro and fromMicro keep SyncedAt, where the zero time is 0.
 func toMicro(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
@@ -234,4 +286,20 @@ func fromMicro(us int64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMicro(us).UTC()
+}
+
+// toNullMicro and fromNullMicro keep the versions, where NULL is unknown:
+// a version at the epoch stays the epoch.
+func toNullMicro(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
+}
+
+func fromNullMicro(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMicro(v.Int64).UTC()
 }

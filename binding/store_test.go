@@ -129,7 +129,7 @@ func TestReopenAfterProcessExit(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, fmt.Sprint(1000+i), b.LocalID)
 			}
-			mark, err := s.Watermark(ctx, "import order")
+			mark, _, err := s.Watermark(ctx, "import order")
 			require.NoError(t, err)
 			assert.Equal(t, time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), mark)
 		})

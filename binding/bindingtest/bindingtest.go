@@ -32,7 +32,9 @@ func Run(t *testing.T, newDB Factory) {
 		fn   func(*testing.T, Opener)
 	}{
 		{"BindAndLookUpBothWays", testBindLookup},
-		{"RebindSamePairUpdates", testRebind},
+		{"BindSamePairUpdates", testUpdate},
+		{"EveryFieldRoundTrips", testEveryField},
+		{"RebindMovesOneSide", testRebind},
 		{"UniqueBothWays", testUnique},
 		{"ModelsAreSeparate", testModels},
 		{"Unbind", testUnbind},
@@ -73,7 +75,7 @@ func testBindLookup(t *testing.T, o Opener) {
 	assert.ErrorIs(t, err, connector.ErrNotBound)
 }
 
-func testRebind(t *testing.T, o Opener) {
+func testUpdate(t *testing.T, o Opener) {
 	s, ctx := open(t, o), context.Background()
 	require.NoError(t, s.Bind(ctx, connector.Binding{Model: "product", RemoteID: "42", LocalID: "7", SyncedAt: at}))
 	later := connector.Binding{Model: "product", RemoteID: "42", LocalID: "7", SyncedAt: at.Add(time.Hour), ExportHash: "new"}
@@ -81,6 +83,72 @@ func testRebind(t *testing.T, o Opener) {
 	got, err := s.ByRemote(ctx, "product", "42")
 	require.NoError(t, err)
 	assert.Equal(t, later, got)
+}
+
+// full is a binding with every field set, the versions at the epoch
+// included: a store must tell "the epoch" from "unknown".
+var full = connector.Binding{
+	Model: "voucher", RemoteID: "3", LocalID: "30",
+	RemoteVersion: at, LocalVersion: time.Unix(0, 0).UTC(),
+	RemoteHash: "rh", LocalHash: "lh", ImportHash: "ih", ExportHash: "eh",
+	RemoteState: connector.RemoteDeleted, Generation: 2, SyncedAt: at.Add(time.Second),
+}
+
+func testEveryField(t *testing.T, o Opener) {
+	s, ctx := open(t, o), context.Background()
+	require.NoError(t, s.Bind(ctx, full))
+	got, err := s.ByLocal(ctx, full.Model, full.LocalID)
+	require.NoError(t, err)
+	assert.Equal(t, full, got)
+
+	cleared := connector.Binding{Model: full.Model, RemoteID: full.RemoteID, LocalID: full.LocalID}
+	require.NoError(t, s.Bind(ctx, cleared))
+	got, err = s.ByRemote(ctx, full.Model, full.RemoteID)
+	require.NoError(t, err)
+	assert.Equal(t, cleared, got, "an update must clear what the new binding leaves empty")
+}
+
+func testRebind(t *testing.T, o Opener) {
+	s, ctx := open(t, o), context.Background()
+	require.NoError(t, s.Bind(ctx, full))
+	require.NoError(t, s.Bind(ctx, connector.Binding{Model: "voucher", RemoteID: "4", LocalID: "40"}))
+
+	// The remote record was created again: same local record, new remote ID.
+	moved := full
+	moved.RemoteID, moved.RemoteState = "5", connector.RemoteLive
+	require.NoError(t, s.Rebind(ctx, full, moved))
+	_, err := s.ByRemote(ctx, "voucher", "3")
+	assert.ErrorIs(t, err, connector.ErrNotBound, "the old remote ID is still bound")
+	got, err := s.ByLocal(ctx, "voucher", "30")
+	require.NoError(t, err)
+	assert.Equal(t, moved, got)
+
+	// The local record was created again: same remote ID, new local ID.
+	again := moved
+	again.LocalID = "31"
+	require.NoError(t, s.Rebind(ctx, moved, again))
+	got, err = s.ByRemote(ctx, "voucher", "5")
+	require.NoError(t, err)
+	assert.Equal(t, "31", got.LocalID)
+	_, err = s.ByLocal(ctx, "voucher", "30")
+	assert.ErrorIs(t, err, connector.ErrNotBound)
+
+	for name, tc := range map[string]struct{ old, b connector.Binding }{
+		"old binding gone":          {moved, connector.Binding{Model: "voucher", RemoteID: "6", LocalID: "30"}},
+		"new remote ID bound":       {again, connector.Binding{Model: "voucher", RemoteID: "4", LocalID: "31"}},
+		"new local ID bound":        {again, connector.Binding{Model: "voucher", RemoteID: "5", LocalID: "40"}},
+		"old binding of other pair": {connector.Binding{Model: "voucher", RemoteID: "4", LocalID: "31"}, connector.Binding{Model: "voucher", RemoteID: "7", LocalID: "31"}},
+	} {
+		err := s.Rebind(ctx, tc.old, tc.b)
+		assert.ErrorIs(t, err, connector.ErrBindingConflict, name)
+	}
+	got, err = s.ByRemote(ctx, "voucher", "5")
+	require.NoError(t, err)
+	assert.Equal(t, again, got, "a refused rebind changed the binding")
+	got, err = s.ByRemote(ctx, "voucher", "4")
+	require.NoError(t, err)
+	assert.Equal(t, "40", got.LocalID, "a refused rebind changed another binding")
+	assert.Error(t, s.Rebind(ctx, connector.Binding{Model: "offer", RemoteID: "5", LocalID: "31"}, again), "a rebind across models")
 }
 
 func testUnique(t *testing.T, o Opener) {
@@ -150,20 +218,28 @@ func testList(t *testing.T, o Opener) {
 
 func testWatermarks(t *testing.T, o Opener) {
 	s, ctx := open(t, o), context.Background()
-	got, err := s.Watermark(ctx, "import order")
+	_, ok, err := s.Watermark(ctx, "import order")
 	require.NoError(t, err)
-	assert.True(t, got.IsZero(), "no watermark yet reads as the zero time")
+	assert.False(t, ok, "no watermark yet")
 	require.NoError(t, s.SetWatermark(ctx, "import order", at))
 	require.NoError(t, s.SetWatermark(ctx, "import user", at.Add(time.Hour)))
-	got, err = s.Watermark(ctx, "import order")
+	got, ok, err := s.Watermark(ctx, "import order")
 	require.NoError(t, err)
+	assert.True(t, ok)
 	assert.Equal(t, at, got)
 	zurich := time.FixedZone("CET", 3600)
 	require.NoError(t, s.SetWatermark(ctx, "import order", at.Add(time.Minute).In(zurich)))
-	got, err = s.Watermark(ctx, "import order")
+	got, _, err = s.Watermark(ctx, "import order")
 	require.NoError(t, err)
 	assert.True(t, at.Add(time.Minute).Equal(got))
 	assert.Equal(t, time.UTC, got.Location(), "watermarks read back in UTC")
+
+	epoch := time.Unix(0, 0).UTC()
+	require.NoError(t, s.SetWatermark(ctx, "import shop", epoch))
+	got, ok, err = s.Watermark(ctx, "import shop")
+	require.NoError(t, err)
+	assert.True(t, ok, "a watermark at the epoch reads back as none")
+	assert.Equal(t, epoch, got)
 }
 
 func testConcurrent(t *testing.T, o Opener) {
@@ -222,7 +298,7 @@ func bindRace(t *testing.T, ctx context.Context, stores []binding.Store) {
 func testReopen(t *testing.T, o Opener) {
 	ctx := context.Background()
 	s := o(t)
-	b := connector.Binding{Model: "voucher", RemoteID: "3", LocalID: "30", SyncedAt: at, ExportHash: "h"}
+	b := full
 	require.NoError(t, s.Bind(ctx, b))
 	require.NoError(t, s.SetWatermark(ctx, "export voucher", at))
 	require.NoError(t, s.Close())
@@ -231,7 +307,7 @@ func testReopen(t *testing.T, o Opener) {
 	got, err := s.ByLocal(ctx, "voucher", "30")
 	require.NoError(t, err)
 	assert.Equal(t, b, got)
-	mark, err := s.Watermark(ctx, "export voucher")
+	mark, _, err := s.Watermark(ctx, "export voucher")
 	require.NoError(t, err)
 	assert.Equal(t, at, mark)
 }
