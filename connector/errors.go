@@ -111,6 +111,8 @@ type Outcome struct {
 	// Attempt is the job's count of attempts after this one: one more
 	// than before, unless the error asked not to count it.
 	Attempt int
+	// Uncounted is the job's count of attempts that did not count.
+	Uncounted int
 	// After is the least delay the error asks for before the next attempt;
 	// zero leaves it to the retry policy.
 	After time.Duration
@@ -118,29 +120,37 @@ type Outcome struct {
 	Reason string
 }
 
-// Classify reads the error of an attempt: attempts is the job's count of
-// attempts before this one and maxAttempts its limit. Every Queue
+// Classify reads the error of an attempt of job (its Attempt and Uncounted
+// are the counts before this attempt) under the retry policy p. Every Queue
 // implementation calls it, so that all of them treat handler errors alike.
-func Classify(err error, attempts, maxAttempts int) Outcome {
+//
+// An attempt that asks not to count (NotCounted) counts all the same once
+// the job has had p's MaxUncounted of them: a lock that is never free, or a
+// maintenance that never ends, fails the job in the end instead of retrying
+// it forever.
+func Classify(err error, job Job, p RetryPolicy) Outcome {
+	o := Outcome{State: StateDone, Attempt: job.Attempt + 1, Uncounted: job.Uncounted}
 	if err == nil {
-		return Outcome{State: StateDone, Attempt: attempts + 1}
+		return o
 	}
 	var nothing *NothingToDoError
 	if errors.As(err, &nothing) {
-		return Outcome{State: StateDone, Attempt: attempts + 1, Reason: nothing.Reason}
+		o.Reason = nothing.Reason
+		return o
 	}
 	if IsPermanent(err) {
-		return Outcome{State: StateFailed, Attempt: attempts + 1}
+		o.State = StateFailed
+		return o
 	}
-	o := Outcome{State: StatePending, Attempt: attempts + 1}
+	o.State = StatePending
 	var r *RetryableError
 	if errors.As(err, &r) {
-		if r.NotCounted {
-			o.Attempt = attempts
+		if r.NotCounted && job.Uncounted < p.maxUncounted() {
+			o.Attempt, o.Uncounted = job.Attempt, job.Uncounted+1
 		}
 		o.After = r.After
 	}
-	if o.Attempt >= maxAttempts {
+	if o.Attempt >= p.Attempts(job) {
 		o.State = StateFailed
 	}
 	return o

@@ -32,7 +32,15 @@ func TestJobArgsRoundTrip(t *testing.T) {
 	var got args
 	assert.NoError(t, j.UnmarshalArgs(&got))
 	assert.True(t, got.Force)
-	assert.Equal(t, "import:order:12", j.IdentityKey())
+	assert.Equal(t, `import:order:12:{"Force":true}`, j.IdentityKey(), "the args are part of the key: a drop loses nothing")
+	plain, err := connector.NewJob(connector.KindImport, "order", "12", nil)
+	assert.NoError(t, err)
+	assert.Equal(t, "import:order:12", plain.IdentityKey())
+	empty, err := connector.NewJob(connector.KindImport, "order", "12", struct {
+		Force bool `json:"force,omitempty"`
+	}{})
+	assert.NoError(t, err)
+	assert.Equal(t, plain.IdentityKey(), empty.IdentityKey(), "empty args are no args")
 	j.Key = "custom"
 	assert.Equal(t, "custom", j.IdentityKey())
 }

@@ -20,8 +20,6 @@ const (
 	KindExport Kind = "export"
 	// KindDelete applies a deletion policy to one bound record.
 	KindDelete Kind = "delete"
-	// KindBatch searches for changed records and queues one job per record.
-	KindBatch Kind = "batch"
 )
 
 // State is where a job stands in its life.
@@ -54,16 +52,19 @@ const (
 	PriorityLow     = 4
 )
 
-// Job is one unit of sync work: do Kind to the record RecordID of Model.
+// Job is one unit of sync work: bring the record RecordID of Model in sync,
+// the way Kind says.
 //
-// A job holds only values that can be stored: its arguments are JSON, so the
-// same job can live in memory or in a database-backed queue and survive a
-// restart there.
+// A job asks for a result, not for a change: its handler reads the current
+// state of the record when it runs. That is what lets a queue drop a job
+// enqueued while an identical one is pending: the pending one will see the
+// same state. A job holds only values that can be stored: its arguments are
+// JSON, so the same job can live in memory or in a database-backed queue and
+// survive a restart there.
 type Job struct {
 	// ID is given by the queue when the job is enqueued.
 	ID int64
 	// Kind, Model and RecordID say what the job does to which record.
-	// RecordID may be empty for jobs about a whole model (KindBatch).
 	Kind     Kind
 	Model    string
 	RecordID string
@@ -75,9 +76,9 @@ type Job struct {
 	// RunAt is the earliest time the job may start; zero means now.
 	RunAt time.Time
 	// Key identifies the work: a job enqueued while a pending job has the
-	// same key is merged into it, and two jobs with the same key never run
-	// at the same time. Zero means DefaultKey(Kind, Model, RecordID); the
-	// queue stores the key it used.
+	// same key is dropped as a duplicate. Zero means the job's DefaultKey,
+	// which holds its arguments too, so that a drop loses nothing the job
+	// carries; the queue stores the key it used.
 	Key string
 	// MaxAttempts overrides the queue's retry policy for this job; zero
 	// keeps the policy's.
@@ -90,6 +91,10 @@ type Job struct {
 	// Attempt counts the attempts made so far that counted against
 	// MaxAttempts (see Retryable's NotCounted).
 	Attempt int
+	// Uncounted counts the attempts that asked not to count; past the
+	// retry policy's MaxUncounted they count all the same, so that a job
+	// that is always busy ends.
+	Uncounted int
 	// LastError is the error of the last failed attempt, empty when none.
 	LastError string
 	// CreatedAt is when the job was first enqueued.
@@ -136,11 +141,16 @@ func (j Job) UnmarshalArgs(v any) error {
 	return nil
 }
 
-// DefaultKey is the identity key of a job that sets none: one key per kind,
-// model and record, so that two imports of the same record merge, while an
-// import and an export of it stay two jobs.
-func DefaultKey(kind Kind, model, recordID string) string {
-	return string(kind) + ":" + model + ":" + recordID
+// DefaultKey is the identity key of a job that sets none: its kind, model,
+// record and arguments, so that two imports of the same record are one work
+// while an import and an export of it, or a forced import and a normal one,
+// stay two jobs.
+func (j Job) DefaultKey() string {
+	k := string(j.Kind) + ":" + j.Model + ":" + j.RecordID
+	if len(j.Args) > 0 && string(j.Args) != "null" && string(j.Args) != "{}" {
+		k += ":" + string(j.Args)
+	}
+	return k
 }
 
 // IdentityKey is the job's key, or its DefaultKey when it sets none.
@@ -148,7 +158,7 @@ func (j Job) IdentityKey() string {
 	if j.Key != "" {
 		return j.Key
 	}
-	return DefaultKey(j.Kind, j.Model, j.RecordID)
+	return j.DefaultKey()
 }
 
 // String names the job for logs: no arguments, which may be large.

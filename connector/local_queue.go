@@ -12,11 +12,15 @@ import (
 )
 
 // LocalQueue is the in-process Queue: a worker pool over jobs held in
-// memory. It is the queue of a single process that syncs one backend. Its
-// jobs do not survive the process: after a crash, the jobs it held are gone
-// while the watermarks of the searches that queued them have moved, so a
-// host that must not lose them needs a database-backed Queue (River, which
-// passes the same queuetest suite; not written yet).
+// memory. It is the queue of a single process that syncs one backend, and of
+// tests. Its jobs do not survive the process: after a crash or a restart, the
+// jobs it held are gone while the watermarks of the searches that queued them
+// have moved, so those records wait until they change again. A host that
+// must not lose them needs a database-backed Queue (River, which passes the
+// same queuetest suite).
+//
+// Beyond the Queue contract, it never runs two jobs with the same identity
+// key at once: a job enqueued while its key runs waits for the running one.
 //
 // Done jobs are counted but not kept, so that a long-running process does
 // not grow; failed and cancelled jobs are kept until re-run or cancelled.
@@ -37,7 +41,8 @@ type LocalQueue struct {
 	timerAt      time.Time
 	started      bool
 	stopping     bool
-	jobCtx       context.Context
+	gaveUp       bool            // a Stop put the jobs still running back to pending
+	jobCtx       context.Context // the handlers' context: cancelled by Stop, marked as the queue's own
 	cancelJobs   context.CancelFunc
 	workers      sync.WaitGroup
 
@@ -47,10 +52,11 @@ type LocalQueue struct {
 
 // entry is a job as LocalQueue holds it.
 type entry struct {
-	job     Job
-	at      int64 // job.RunAt in Unix nanoseconds, for quick heap order
-	index   int   // position in ready or later; -1 when in neither
-	blocked bool  // due, but a job with the same key is running
+	job       Job
+	at        int64 // job.RunAt in Unix nanoseconds, for quick heap order
+	index     int   // position in ready or later; -1 when in neither
+	blocked   bool  // due, but a job with the same key is running
+	abandoned bool  // running when Stop gave up waiting: its outcome is ignored
 }
 
 type subscriber struct{ fn func(Event) }
@@ -90,10 +96,11 @@ func (q *LocalQueue) Enqueue(ctx context.Context, job Job) (EnqueueResult, error
 		return EnqueueResult{}, fmt.Errorf("connector: enqueue %s: %w", job, ErrQueueStopped)
 	}
 	if e := q.pendingByKey[key]; e != nil {
-		q.merge(e, job, now)
-		res := EnqueueResult{Job: e.job, Merged: true}
+		// The pending job will read the record's state when it runs: this
+		// one adds nothing, and must not move it earlier than its retry.
+		res := EnqueueResult{Job: e.job, Duplicate: true}
+		q.emit(Event{Type: EventDuplicate, Job: res.Job, At: now})
 		q.mu.Unlock()
-		q.emit(Event{Type: EventMerged, Job: res.Job, At: now})
 		return res, nil
 	}
 	q.nextID++
@@ -103,38 +110,18 @@ func (q *LocalQueue) Enqueue(ctx context.Context, job Job) (EnqueueResult, error
 	if job.RunAt.IsZero() {
 		job.RunAt = now
 	}
-	job.Attempt, job.LastError, job.CreatedAt, job.FinishedAt = 0, "", now, time.Time{}
+	job.Attempt, job.Uncounted, job.LastError, job.CreatedAt, job.FinishedAt = 0, 0, "", now, time.Time{}
 	job.Key = key
 	e := &entry{job: job, index: -1}
 	q.jobs[job.ID] = e
 	q.pendingByKey[key] = e
 	q.counts.add(StatePending, 1)
+	// Emitted before any worker can take the job, so that its events
+	// arrive in the order of its life.
+	q.emit(Event{Type: EventEnqueued, Job: job, At: now})
 	q.place(e, now)
 	q.mu.Unlock()
-
-	q.emit(Event{Type: EventEnqueued, Job: job, At: now})
 	return EnqueueResult{Job: job}, nil
-}
-
-// merge folds a newly enqueued job into the pending one with its key: the
-// work runs once, as early and as urgently as either asked.
-func (q *LocalQueue) merge(e *entry, job Job, now time.Time) {
-	runAt := job.RunAt
-	if runAt.IsZero() {
-		runAt = now
-	}
-	moved := false
-	if p := job.priority(); p < e.job.Priority {
-		e.job.Priority, moved = p, true
-	}
-	if runAt.Before(e.job.RunAt) {
-		e.job.RunAt, moved = runAt, true
-	}
-	if !moved || e.blocked {
-		return
-	}
-	q.unplace(e)
-	q.place(e, now)
 }
 
 // place puts a pending job where it waits: in later until due, then in
@@ -212,6 +199,7 @@ func (q *LocalQueue) Start(ctx context.Context) error {
 	}
 	q.started = true
 	q.jobCtx, q.cancelJobs = context.WithCancel(ctx)
+	q.jobCtx = context.WithValue(q.jobCtx, handlerOf{}, q)
 	n := q.cfg.concurrency()
 	q.workers.Add(n)
 	for range n {
@@ -228,18 +216,26 @@ func (q *LocalQueue) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop implements Queue.
+// handlerOf marks the context the queue gives its handlers, so that Stop
+// called from one of them can refuse instead of waiting for itself.
+type handlerOf struct{}
+
+// Stop implements Queue. Called from inside one of the queue's handlers, with
+// the job's context, it returns ErrStopInHandler: it would wait for itself.
 func (q *LocalQueue) Stop(ctx context.Context) error {
+	if own, _ := ctx.Value(handlerOf{}).(*LocalQueue); own == q {
+		return fmt.Errorf("connector: stop: %w", ErrStopInHandler)
+	}
 	q.mu.Lock()
 	q.stopping = true
-	started := q.started
+	started, gaveUp := q.started, q.gaveUp
 	if q.timer != nil {
 		q.timer.Stop()
 	}
 	q.mu.Unlock()
 	q.wake.Broadcast()
-	if !started {
-		return nil
+	if !started || gaveUp {
+		return nil // a Stop before gave up on the handlers still running
 	}
 	done := make(chan struct{})
 	go func() { q.workers.Wait(); close(done) }()
@@ -249,8 +245,37 @@ func (q *LocalQueue) Stop(ctx context.Context) error {
 		return nil
 	case <-ctx.Done():
 		q.cancelJobs()
-		<-done
+		q.abandonRunning()
 		return fmt.Errorf("connector: stop: running jobs were cancelled: %w", ctx.Err())
+	}
+}
+
+// abandonRunning puts the jobs still running back to pending, without
+// waiting for handlers that may ignore their cancelled context; whatever
+// such a handler returns later is ignored.
+func (q *LocalQueue) abandonRunning() {
+	now := time.Now()
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.gaveUp = true
+	for _, e := range q.jobs {
+		if e.job.State != StateRunning {
+			continue
+		}
+		e.abandoned = true
+		q.counts.add(StateRunning, -1)
+		delete(q.runningKeys, e.job.Key)
+		e.job.LastError = "stopped while running"
+		if p := q.pendingByKey[e.job.Key]; p != nil {
+			delete(q.jobs, e.job.ID)
+			q.emit(Event{Type: EventDuplicate, Job: p.job, At: now})
+			continue
+		}
+		e.job.State, e.job.RunAt = StatePending, now
+		q.pendingByKey[e.job.Key] = e
+		q.counts.add(StatePending, 1)
+		q.emit(Event{Type: EventRetry, Job: e.job, Err: context.Canceled, At: now})
+		q.place(e, now)
 	}
 }
 
@@ -258,13 +283,9 @@ func (q *LocalQueue) Stop(ctx context.Context) error {
 func (q *LocalQueue) work() {
 	defer q.workers.Done()
 	for {
-		e := q.next()
+		e, job := q.next()
 		if e == nil {
 			return
-		}
-		job := e.job
-		if q.watched() {
-			q.emit(Event{Type: EventStarted, Job: job, At: time.Now()})
 		}
 		err := q.run(job)
 		q.finish(e, err)
@@ -272,12 +293,14 @@ func (q *LocalQueue) work() {
 }
 
 // next blocks until a job can run and marks it running; nil when stopping.
-func (q *LocalQueue) next() *entry {
+// It returns the entry and a copy of its job, which the worker reads without
+// the lock.
+func (q *LocalQueue) next() (*entry, Job) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for {
 		if q.stopping {
-			return nil
+			return nil, Job{}
 		}
 		if q.later.Len() > 0 {
 			q.promoteDue(time.Now())
@@ -291,10 +314,13 @@ func (q *LocalQueue) next() *entry {
 			q.counts.add(StatePending, -1)
 			q.counts.add(StateRunning, 1)
 			e.job.State = StateRunning
+			if q.watched() {
+				q.emit(Event{Type: EventStarted, Job: e.job, At: time.Now()})
+			}
 			if q.ready.Len() > 0 {
 				q.wake.Signal() // another idle worker may take the next one
 			}
-			return e
+			return e, e.job
 		}
 		q.wake.Wait()
 	}
@@ -316,6 +342,10 @@ func (q *LocalQueue) run(job Job) (err error) {
 func (q *LocalQueue) finish(e *entry, err error) {
 	now := time.Now()
 	q.mu.Lock()
+	if e.abandoned {
+		q.mu.Unlock()
+		return
+	}
 	delete(q.runningKeys, e.job.Key)
 	q.counts.add(StateRunning, -1)
 
@@ -323,11 +353,11 @@ func (q *LocalQueue) finish(e *entry, err error) {
 	var o Outcome
 	if stopped {
 		// Stopped under the job's feet: not its failure, run it again later.
-		o = Outcome{State: StatePending, Attempt: e.job.Attempt}
+		o = Outcome{State: StatePending, Attempt: e.job.Attempt, Uncounted: e.job.Uncounted}
 	} else {
-		o = Classify(err, e.job.Attempt, q.policy.Attempts(e.job))
+		o = Classify(err, e.job, q.policy)
 	}
-	e.job.Attempt = o.Attempt
+	e.job.Attempt, e.job.Uncounted = o.Attempt, o.Uncounted
 	if err != nil && o.Reason == "" {
 		e.job.LastError = err.Error()
 	}
@@ -351,23 +381,25 @@ func (q *LocalQueue) finish(e *entry, err error) {
 		}
 		ev.Type = EventRetry
 		if p := q.pendingByKey[e.job.Key]; p != nil {
-			// The same work was enqueued while this attempt ran; that job
-			// will do it, so this one folds into it.
-			delete(q.jobs, e.job.ID)
-			ev.Type, ev.Job = EventMerged, p.job
-		} else {
-			q.pendingByKey[e.job.Key] = e
-			q.counts.add(StatePending, 1)
-			q.place(e, now)
+			// A job enqueued while this one ran asks for the same work,
+			// which this retry will do when its delay is over: drop the
+			// newer one, so that the retry's delay (a Retry-After) holds.
+			q.unplace(p)
+			delete(q.jobs, p.job.ID)
+			q.counts.add(StatePending, -1)
+			q.emit(Event{Type: EventDuplicate, Job: e.job, At: now})
 		}
+		q.pendingByKey[e.job.Key] = e
+		q.counts.add(StatePending, 1)
+		q.place(e, now)
 	}
-	if ev.Type != EventMerged {
-		ev.Job = e.job
-	}
+	ev.Job = e.job
+	q.emit(ev)
 	if p := q.pendingByKey[e.job.Key]; p != nil && p.blocked {
 		p.blocked = false
 		q.place(p, now)
 	}
+	job := e.job
 	q.mu.Unlock()
 
 	if ev.Type == EventRetry || ev.Type == EventFailed {
@@ -375,9 +407,8 @@ func (q *LocalQueue) finish(e *entry, err error) {
 		if ev.Type == EventFailed {
 			msg, log = "job failed", q.cfg.logger().Error
 		}
-		log(msg, "job_id", e.job.ID, "kind", e.job.Kind, "model", e.job.Model, "record", e.job.RecordID, "attempt", ev.Job.Attempt, "error", err)
+		log(msg, "job_id", job.ID, "kind", job.Kind, "model", job.Model, "record", job.RecordID, "attempt", job.Attempt, "error", err)
 	}
-	q.emit(ev)
 }
 
 // Job implements Queue.
@@ -409,65 +440,56 @@ func (q *LocalQueue) List(ctx context.Context, f ListFilter) ([]Job, error) {
 }
 
 // Retry implements Queue. When the same work is already pending, the failed
-// job folds into that one, which is returned.
+// job is dropped as its duplicate, and the pending job is returned.
 func (q *LocalQueue) Retry(ctx context.Context, id int64) (Job, error) {
 	now := time.Now()
 	q.mu.Lock()
+	defer q.mu.Unlock()
 	e, ok := q.jobs[id]
 	if !ok {
-		q.mu.Unlock()
 		return Job{}, fmt.Errorf("connector: retry job %d: %w", id, ErrJobNotFound)
 	}
 	if e.job.State != StateFailed && e.job.State != StateCancelled {
-		q.mu.Unlock()
 		return Job{}, fmt.Errorf("connector: retry %s (%s): %w", e.job, e.job.State, ErrJobState)
 	}
 	q.counts.add(e.job.State, -1)
 	if p := q.pendingByKey[e.job.Key]; p != nil {
 		delete(q.jobs, id)
-		job := p.job
-		q.mu.Unlock()
-		q.emit(Event{Type: EventMerged, Job: job, At: now})
-		return job, nil
+		q.emit(Event{Type: EventDuplicate, Job: p.job, At: now})
+		return p.job, nil
 	}
-	e.job.State, e.job.Attempt, e.job.RunAt, e.job.FinishedAt = StatePending, 0, now, time.Time{}
+	e.job.State, e.job.Attempt, e.job.Uncounted, e.job.RunAt, e.job.FinishedAt = StatePending, 0, 0, now, time.Time{}
 	q.pendingByKey[e.job.Key] = e
 	q.counts.add(StatePending, 1)
+	q.emit(Event{Type: EventEnqueued, Job: e.job, At: now})
 	q.place(e, now)
-	job := e.job
-	q.mu.Unlock()
-	q.emit(Event{Type: EventEnqueued, Job: job, At: now})
-	return job, nil
+	return e.job, nil
 }
 
 // Cancel implements Queue.
 func (q *LocalQueue) Cancel(ctx context.Context, id int64) (Job, error) {
 	now := time.Now()
 	q.mu.Lock()
+	defer q.mu.Unlock()
 	e, ok := q.jobs[id]
 	if !ok {
-		q.mu.Unlock()
 		return Job{}, fmt.Errorf("connector: cancel job %d: %w", id, ErrJobNotFound)
 	}
 	switch e.job.State {
 	case StateRunning:
-		q.mu.Unlock()
 		return Job{}, fmt.Errorf("connector: cancel %s: %w", e.job, ErrJobRunning)
 	case StatePending:
 		q.unplace(e)
 		delete(q.pendingByKey, e.job.Key)
 	case StateFailed:
 	default:
-		q.mu.Unlock()
 		return Job{}, fmt.Errorf("connector: cancel %s (%s): %w", e.job, e.job.State, ErrJobState)
 	}
 	q.counts.add(e.job.State, -1)
 	q.counts.add(StateCancelled, 1)
 	e.job.State, e.job.FinishedAt = StateCancelled, now
-	job := e.job
-	q.mu.Unlock()
-	q.emit(Event{Type: EventCancelled, Job: job, At: now})
-	return job, nil
+	q.emit(Event{Type: EventCancelled, Job: e.job, At: now})
+	return e.job, nil
 }
 
 // Counts implements Queue.
@@ -527,6 +549,8 @@ func (q *LocalQueue) watched() bool {
 	return p != nil && len(*p) > 0
 }
 
+// emit calls the subscribers. The queue calls it with its lock held, so that
+// each job's events arrive in the order of its life.
 func (q *LocalQueue) emit(ev Event) {
 	p := q.subs.Load()
 	if p == nil {
@@ -538,7 +562,7 @@ func (q *LocalQueue) emit(ev Event) {
 }
 
 // jobHeap is a heap of pending jobs that keeps each entry's index, so that
-// a merged or cancelled job can be moved or removed in O(log n).
+// a cancelled or dropped job can be removed in O(log n).
 type jobHeap struct {
 	items []*entry
 	less  func(a, b *entry) bool

@@ -2,12 +2,16 @@ package connector_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/qoqasync/qoqasync/connector"
@@ -31,6 +35,157 @@ func TestLocalQueueStartTwice(t *testing.T) {
 	require.ErrorIs(t, q.Start(context.Background()), connector.ErrQueueStarted)
 	require.NoError(t, q.Stop(context.Background()))
 	require.ErrorIs(t, q.Start(context.Background()), connector.ErrQueueStopped)
+}
+
+// Beyond the Queue contract, the in-process queue never runs two jobs with
+// one key at once: the job enqueued while its key runs waits for it.
+func TestLocalQueueNeverRunsOneKeyTwiceAtOnce(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	var inFlight, overlaps, calls atomic.Int32
+	q := connector.NewLocalQueue(connector.QueueConfig{Concurrency: 4, Logger: quiet, Handler: connector.HandlerFunc(func(ctx context.Context, j connector.Job) error {
+		if j.RecordID != "1" {
+			return nil
+		}
+		if inFlight.Add(1) > 1 {
+			overlaps.Add(1)
+		}
+		defer inFlight.Add(-1)
+		if calls.Add(1) == 1 {
+			<-release
+		}
+		return nil
+	})})
+	ctx := context.Background()
+	events := watch(q)
+	require.NoError(t, q.Start(ctx))
+	defer q.Stop(ctx)
+	first, err := q.Enqueue(ctx, connector.Job{Kind: connector.KindImport, Model: "product", RecordID: "1"})
+	require.NoError(t, err)
+	events.await(t, connector.EventStarted, first.Job.ID)
+	second, err := q.Enqueue(ctx, connector.Job{Kind: connector.KindImport, Model: "product", RecordID: "1"})
+	require.NoError(t, err)
+	require.False(t, second.Duplicate)
+	for i := range 8 { // keep the other workers busy and free again
+		other, err := q.Enqueue(ctx, connector.Job{Kind: connector.KindImport, Model: "product", RecordID: fmt.Sprint("other", i)})
+		require.NoError(t, err)
+		events.await(t, connector.EventDone, other.Job.ID)
+	}
+	assert.Equal(t, int32(1), calls.Load(), "the second job of the key started while the first ran")
+	close(release)
+	events.await(t, connector.EventDone, second.Job.ID)
+	assert.Zero(t, overlaps.Load())
+}
+
+// A job that goes back to wait for a retry (a 429's hour) absorbs the one
+// enqueued while it ran: the delay holds.
+func TestLocalQueueRetryAbsorbsAJobEnqueuedWhileItRan(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	q := connector.NewLocalQueue(connector.QueueConfig{Logger: quiet, Handler: connector.HandlerFunc(func(ctx context.Context, j connector.Job) error {
+		<-release
+		return connector.Retryable(errors.New("429 too many requests"), connector.After(time.Hour))
+	})})
+	ctx := context.Background()
+	events := watch(q)
+	require.NoError(t, q.Start(ctx))
+	defer q.Stop(ctx)
+	first, err := q.Enqueue(ctx, connector.Job{Kind: connector.KindImport, Model: "order", RecordID: "1"})
+	require.NoError(t, err)
+	events.await(t, connector.EventStarted, first.Job.ID)
+	second, err := q.Enqueue(ctx, connector.Job{Kind: connector.KindImport, Model: "order", RecordID: "1"})
+	require.NoError(t, err)
+	close(release)
+	events.await(t, connector.EventRetry, first.Job.ID)
+	_, err = q.Job(ctx, second.Job.ID)
+	assert.ErrorIs(t, err, connector.ErrJobNotFound, "the job enqueued while the first ran is folded into its retry")
+	got, err := q.Job(ctx, first.Job.ID)
+	require.NoError(t, err)
+	assert.Greater(t, time.Until(got.RunAt), 50*time.Minute)
+	counts, _ := q.Counts(ctx)
+	assert.Equal(t, 1, counts[connector.StatePending])
+}
+
+// Retry and Cancel of jobs that run meanwhile read nothing unlocked (run
+// with -race).
+func TestLocalQueueRetryAndCancelOfBusyJobs(t *testing.T) {
+	t.Parallel()
+	var runs atomic.Int32
+	q := connector.NewLocalQueue(connector.QueueConfig{Concurrency: 4, Logger: quiet,
+		Retry: connector.RetryPolicy{MaxAttempts: 1000, Backoff: []time.Duration{0}},
+		Handler: connector.HandlerFunc(func(ctx context.Context, j connector.Job) error {
+			runs.Add(1)
+			return errors.New("again")
+		})})
+	ctx := context.Background()
+	events := watch(q)
+	require.NoError(t, q.Start(ctx))
+	defer q.Stop(ctx)
+	var ids []int64
+	for i := range 4 {
+		res, err := q.Enqueue(ctx, connector.Job{Kind: connector.KindImport, Model: "order", RecordID: fmt.Sprint(i)})
+		require.NoError(t, err)
+		ids = append(ids, res.Job.ID)
+	}
+	events.await(t, connector.EventRetry, ids[0])
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for i := range 500 {
+				id := ids[i%len(ids)]
+				if _, err := q.Retry(ctx, id); err != nil {
+					assert.NotContains(t, err.Error(), "%!")
+				}
+				if _, err := q.Cancel(ctx, id); err != nil {
+					assert.NotContains(t, err.Error(), "%!")
+				}
+			}
+		})
+	}
+	wg.Wait()
+	assert.Positive(t, runs.Load())
+}
+
+var quiet = slog.New(slog.DiscardHandler)
+
+// events records a queue's events and lets a test wait for one.
+type events struct {
+	mu      sync.Mutex
+	seen    []connector.Event
+	changed chan struct{}
+}
+
+func watch(q connector.Queue) *events {
+	e := &events{changed: make(chan struct{})}
+	q.Subscribe(func(ev connector.Event) {
+		e.mu.Lock()
+		e.seen = append(e.seen, ev)
+		close(e.changed)
+		e.changed = make(chan struct{})
+		e.mu.Unlock()
+	})
+	return e
+}
+
+func (e *events) await(t *testing.T, typ connector.EventType, id int64) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		e.mu.Lock()
+		for _, ev := range e.seen {
+			if ev.Type == typ && ev.Job.ID == id {
+				e.mu.Unlock()
+				return
+			}
+		}
+		changed := e.changed
+		e.mu.Unlock()
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("no %s event for job %d", typ, id)
+		}
+	}
 }
 
 // BenchmarkQueueThroughput measures the queue's own cost of one job, from

@@ -7,32 +7,48 @@ import (
 	"time"
 )
 
+// Enqueuer is the one thing the flows need of a queue: a change search or a
+// poller queues jobs and knows nothing else of the queue that runs them.
+type Enqueuer interface {
+	// Enqueue adds a job, or drops it as a duplicate of the pending job
+	// with the same identity key.
+	Enqueue(ctx context.Context, job Job) (EnqueueResult, error)
+}
+
 // Queue holds jobs and runs them through a Handler. The in-process
 // LocalQueue serves one process; a database-backed implementation (River)
 // serves many with the same contract, checked by the suite in
-// connector/queuetest.
+// connector/queuetest. The contract is what a database queue can keep:
 //
-// The contract:
 //   - due jobs run by priority (smaller first), then by RunAt, then in the
 //     order they were enqueued;
-//   - a job enqueued while a pending job has the same identity key is merged
-//     into that one (it runs at the earlier RunAt and the higher priority)
-//     instead of running twice;
-//   - two jobs with the same identity key never run at the same time;
+//   - a job enqueued while a pending job (waiting, or waiting for a retry)
+//     has the same identity key is dropped as a duplicate and reported as
+//     such (EnqueueResult.Duplicate, EventDuplicate). The pending job is
+//     left as it is: the drop never moves it earlier than its retry time
+//     nor raises its priority. Nothing is lost, since a job reads the
+//     current state of its record when it runs and its key holds its
+//     arguments;
+//   - a job enqueued while the job with its key runs is kept: it runs after
+//     the running one ends, or (a database queue) at once, where the
+//     flows' Locker keeps the two from overlapping on the same record. The
+//     queue does not promise that two jobs with one key never run at once;
+//     the Locker does;
 //   - an attempt that fails is retried by the RetryPolicy, as Classify reads
 //     its error; after the last attempt the job is failed and kept with its
 //     error, so that it can be listed, re-run or cancelled;
+//   - the events of one job arrive in the order of its life; the events of
+//     different jobs may interleave;
 //   - Stop takes no new job and lets the running ones finish within its
-//     context's deadline.
+//     context's deadline; the jobs it cuts short go back to pending.
 type Queue interface {
-	// Enqueue adds a job, or merges it into the pending job with the same
-	// identity key.
-	Enqueue(ctx context.Context, job Job) (EnqueueResult, error)
+	Enqueuer
 	// Start runs the workers until Stop. Jobs may be enqueued before.
 	Start(ctx context.Context) error
 	// Stop takes no new job, waits for the running ones until ctx ends, then
-	// cancels them; cancelled jobs go back to pending without counting the
-	// attempt. It returns ctx's error when the wait was cut short.
+	// cancels them and returns; the jobs it cut short go back to pending
+	// without counting the attempt, even when their handler ignores the
+	// cancellation. It returns ctx's error when the wait was cut short.
 	Stop(ctx context.Context) error
 	// Job returns one job; ErrJobNotFound when the queue does not keep it
 	// (a done job may be forgotten).
@@ -57,9 +73,9 @@ type Queue interface {
 // EnqueueResult is the job as the queue stored it.
 type EnqueueResult struct {
 	Job Job
-	// Merged is true when the job was merged into a pending one with the
-	// same identity key, whose ID Job carries.
-	Merged bool
+	// Duplicate is true when the job was dropped as a duplicate of a
+	// pending one with the same identity key, which Job then is.
+	Duplicate bool
 }
 
 // ListFilter selects jobs; a zero field matches every job.
@@ -106,7 +122,9 @@ func (c QueueConfig) logger() *slog.Logger {
 
 func (c QueueConfig) retry() RetryPolicy {
 	if c.Retry.MaxAttempts == 0 && len(c.Retry.Backoff) == 0 && c.Retry.Jitter == 0 {
-		return DefaultRetryPolicy
+		p := DefaultRetryPolicy
+		p.MaxUncounted = c.Retry.MaxUncounted
+		return p
 	}
 	return c.Retry
 }
@@ -119,6 +137,10 @@ var (
 	ErrQueueStopped = errors.New("queue is stopped")
 	ErrQueueStarted = errors.New("queue is already started")
 	ErrNoHandler    = errors.New("queue has no handler")
+	// ErrStopInHandler is returned by Stop called from inside one of the
+	// queue's own handlers (with the job's context), which would wait for
+	// itself forever.
+	ErrStopInHandler = errors.New("queue stopped from inside its own handler")
 )
 
 // EventType says what happened to a job.
@@ -127,7 +149,7 @@ type EventType string
 // The events a queue reports.
 const (
 	EventEnqueued  EventType = "enqueued"
-	EventMerged    EventType = "merged"
+	EventDuplicate EventType = "duplicate"
 	EventStarted   EventType = "started"
 	EventDone      EventType = "done"
 	EventRetry     EventType = "retry"

@@ -20,6 +20,22 @@ type RetryPolicy struct {
 	// come back together: each delay grows by a random part of up to
 	// Jitter times itself. Zero means none; DefaultRetryPolicy uses 0.2.
 	Jitter float64
+	// MaxUncounted is how many attempts of a job may ask not to count (a
+	// busy lock, a maintenance) before they count all the same; zero
+	// means DefaultMaxUncounted.
+	MaxUncounted int
+}
+
+// DefaultMaxUncounted lets a job wait about 3 minutes for a busy record
+// (at 2 s a try), or 5 hours of maintenance (at 180 s), before its waits
+// start to count as failed attempts.
+const DefaultMaxUncounted = 100
+
+func (p RetryPolicy) maxUncounted() int {
+	if p.MaxUncounted > 0 {
+		return p.MaxUncounted
+	}
+	return DefaultMaxUncounted
 }
 
 // DefaultBackoff waits longer after each failure, up to an hour, like the

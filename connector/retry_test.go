@@ -45,27 +45,52 @@ func TestRetryPolicyNextRunPrefersTheErrorsDelay(t *testing.T) {
 }
 
 func TestClassify(t *testing.T) {
+	t.Parallel()
 	cause := errors.New("boom")
+	policy := connector.RetryPolicy{MaxAttempts: 3, MaxUncounted: 2}
+	busy := connector.Retryable(cause, connector.NotCounted())
 	tests := []struct {
-		name          string
-		err           error
-		before, limit int
-		want          connector.Outcome
+		name                string
+		err                 error
+		attempts, uncounted int
+		want                connector.Outcome
 	}{
-		{"success", nil, 0, 3, connector.Outcome{State: connector.StateDone, Attempt: 1}},
-		{"nothing to do", connector.NothingToDo("unchanged since %s", "noon"), 0, 3, connector.Outcome{State: connector.StateDone, Attempt: 1, Reason: "unchanged since noon"}},
-		{"plain error retries", cause, 0, 3, connector.Outcome{State: connector.StatePending, Attempt: 1}},
-		{"plain error on last attempt fails", cause, 2, 3, connector.Outcome{State: connector.StateFailed, Attempt: 3}},
-		{"permanent fails at once", connector.Permanent(cause), 0, 3, connector.Outcome{State: connector.StateFailed, Attempt: 1}},
-		{"wrapped permanent", fmt.Errorf("export: %w", connector.Permanent(cause)), 0, 3, connector.Outcome{State: connector.StateFailed, Attempt: 1}},
-		{"retry after", connector.Retryable(cause, connector.After(time.Minute)), 0, 3, connector.Outcome{State: connector.StatePending, Attempt: 1, After: time.Minute}},
-		{"not counted on last attempt", connector.Retryable(cause, connector.NotCounted()), 2, 3, connector.Outcome{State: connector.StatePending, Attempt: 2}},
+		{"success", nil, 0, 0, connector.Outcome{State: connector.StateDone, Attempt: 1}},
+		{"nothing to do", connector.NothingToDo("unchanged since %s", "noon"), 0, 0, connector.Outcome{State: connector.StateDone, Attempt: 1, Reason: "unchanged since noon"}},
+		{"plain error retries", cause, 0, 0, connector.Outcome{State: connector.StatePending, Attempt: 1}},
+		{"plain error on last attempt fails", cause, 2, 0, connector.Outcome{State: connector.StateFailed, Attempt: 3}},
+		{"permanent fails at once", connector.Permanent(cause), 0, 0, connector.Outcome{State: connector.StateFailed, Attempt: 1}},
+		{"wrapped permanent", fmt.Errorf("export: %w", connector.Permanent(cause)), 0, 0, connector.Outcome{State: connector.StateFailed, Attempt: 1}},
+		{"retry after", connector.Retryable(cause, connector.After(time.Minute)), 0, 0, connector.Outcome{State: connector.StatePending, Attempt: 1, After: time.Minute}},
+		{"not counted on last attempt", busy, 2, 0, connector.Outcome{State: connector.StatePending, Attempt: 2, Uncounted: 1}},
+		{"not counted up to the cap", busy, 0, 1, connector.Outcome{State: connector.StatePending, Attempt: 0, Uncounted: 2}},
+		{"not counted past the cap counts", busy, 0, 2, connector.Outcome{State: connector.StatePending, Attempt: 1, Uncounted: 2}},
+		{"not counted past the cap on last attempt fails", busy, 2, 2, connector.Outcome{State: connector.StateFailed, Attempt: 3, Uncounted: 2}},
+		{"uncounted count kept on success", nil, 1, 2, connector.Outcome{State: connector.StateDone, Attempt: 2, Uncounted: 2}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, connector.Classify(tc.err, tc.before, tc.limit))
+			t.Parallel()
+			job := connector.Job{Attempt: tc.attempts, Uncounted: tc.uncounted}
+			assert.Equal(t, tc.want, connector.Classify(tc.err, job, policy))
 		})
 	}
+}
+
+func TestDefaultPolicyCapsUncountedAttempts(t *testing.T) {
+	t.Parallel()
+	busy := connector.Retryable(errors.New("busy"), connector.NotCounted())
+	job := connector.Job{}
+	for range 1000 {
+		o := connector.Classify(busy, job, connector.RetryPolicy{})
+		if o.State != connector.StatePending {
+			assert.Equal(t, connector.StateFailed, o.State)
+			assert.Equal(t, connector.DefaultMaxUncounted, o.Uncounted)
+			return
+		}
+		job.Attempt, job.Uncounted = o.Attempt, o.Uncounted
+	}
+	t.Fatal("a job whose every attempt is busy retried a thousand times")
 }
 
 func TestErrorHelpersKeepTheCause(t *testing.T) {
