@@ -11,9 +11,10 @@ import (
 	"time"
 )
 
-// Scheduler runs named tasks at intervals: the batch import of each model,
+// Scheduler runs named tasks at intervals: the import search of each model,
 // the export poll. A task never runs twice at once: a run that lasts longer
-// than the interval delays the next one instead of overlapping it.
+// than the interval delays the next one instead of overlapping it. It starts
+// and stops like a Queue.
 //
 // A single process uses it as is; several processes sharing one database
 // schedule with River's periodic jobs instead, so that only the leader runs
@@ -23,7 +24,9 @@ type Scheduler struct {
 
 	mu      sync.Mutex
 	tasks   map[string]*task
-	running bool
+	started bool
+	cancel  context.CancelFunc
+	loops   sync.WaitGroup
 }
 
 type task struct {
@@ -42,6 +45,9 @@ type TaskStatus struct {
 	Interval time.Duration
 	Running  bool
 	Runs     int
+	// Triggered is true when a run was asked for (Trigger) and has not
+	// started yet.
+	Triggered bool
 	// LastStart, LastEnd and LastErr describe the last run that started.
 	LastStart time.Time
 	LastEnd   time.Time
@@ -62,16 +68,16 @@ func NewScheduler(logger *slog.Logger) *Scheduler {
 	return &Scheduler{logger: logger, tasks: map[string]*task{}}
 }
 
-// Add schedules fn under name, every interval, the first run as soon as Run
-// starts. Tasks must be added before Run.
+// Add schedules fn under name, every interval, the first run as soon as the
+// scheduler starts. Tasks must be added before Start.
 func (s *Scheduler) Add(name string, interval time.Duration, fn func(context.Context) error) error {
 	if interval <= 0 {
 		return fmt.Errorf("connector: task %q: interval must be positive, got %s", name, interval)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.running {
-		return fmt.Errorf("connector: task %q: add before Run", name)
+	if s.started {
+		return fmt.Errorf("connector: task %q: add before Start", name)
 	}
 	if _, ok := s.tasks[name]; ok {
 		return fmt.Errorf("connector: task %q: %w", name, ErrTaskExists)
@@ -82,7 +88,8 @@ func (s *Scheduler) Add(name string, interval time.Duration, fn func(context.Con
 }
 
 // Trigger asks for a run of the task now. A trigger that comes while the task
-// runs gives one more run after it, never a second run at once.
+// runs gives one more run after it, never a second run at once; one that
+// comes before Start is the first run, not a second one.
 func (s *Scheduler) Trigger(name string) error {
 	s.mu.Lock()
 	t, ok := s.tasks[name]
@@ -103,35 +110,53 @@ func (s *Scheduler) Status() []TaskStatus {
 	out := make([]TaskStatus, 0, len(s.tasks))
 	for _, t := range s.tasks {
 		t.mu.Lock()
-		out = append(out, t.status)
+		st := t.status
 		t.mu.Unlock()
+		st.Triggered = len(t.trigger) > 0
+		out = append(out, st)
 	}
 	s.mu.Unlock()
 	slices.SortFunc(out, func(a, b TaskStatus) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
 
-// Run runs the tasks until ctx ends, then waits for the runs under way (they
-// see ctx cancelled) and returns ctx's error.
-func (s *Scheduler) Run(ctx context.Context) error {
-	s.mu.Lock()
-	if s.running {
-		s.mu.Unlock()
-		return errors.New("connector: scheduler already running")
-	}
-	s.running = true
-	tasks := make([]*task, 0, len(s.tasks))
-	for _, t := range s.tasks {
-		tasks = append(tasks, t)
-	}
-	s.mu.Unlock()
+// ErrSchedulerStarted is returned by a second Start.
+var ErrSchedulerStarted = errors.New("scheduler already started")
 
-	var wg sync.WaitGroup
-	for _, t := range tasks {
-		wg.Go(func() { s.loop(ctx, t) })
+// Start runs every task, each at its interval, in goroutines of its own,
+// until Stop or until ctx ends. It returns at once.
+func (s *Scheduler) Start(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
+		return fmt.Errorf("connector: %w", ErrSchedulerStarted)
 	}
-	wg.Wait()
-	return ctx.Err()
+	s.started = true
+	ctx, s.cancel = context.WithCancel(ctx)
+	for _, t := range s.tasks {
+		s.loops.Go(func() { s.loop(ctx, t) })
+	}
+	return nil
+}
+
+// Stop ends the schedule: the runs under way see their context cancelled,
+// and Stop waits for them until ctx ends, then returns ctx's error.
+func (s *Scheduler) Stop(ctx context.Context) error {
+	s.mu.Lock()
+	cancel := s.cancel
+	s.mu.Unlock()
+	if cancel == nil {
+		return nil
+	}
+	cancel()
+	done := make(chan struct{})
+	go func() { s.loops.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("connector: stop scheduler: %w", ctx.Err())
+	}
 }
 
 // loop is one task's goroutine: one goroutine per task is what keeps its
@@ -145,6 +170,11 @@ func (s *Scheduler) loop(ctx context.Context, t *task) {
 			return
 		case <-timer.C:
 		case <-t.trigger:
+		}
+		// This run does what a trigger asked for until now.
+		select {
+		case <-t.trigger:
+		default:
 		}
 		start := time.Now()
 		s.runOnce(ctx, t, start)
