@@ -3,6 +3,7 @@ package connector_test
 import (
 	"context"
 	"errors"
+	"iter"
 	"testing"
 	"time"
 
@@ -28,42 +29,114 @@ func pendingIDs(t *testing.T, q connector.Queue, kind connector.Kind) []string {
 	return ids
 }
 
-func TestBatchImportQueuesChangesAndMovesTheWatermark(t *testing.T) {
+func watermark(t *testing.T, w connector.WatermarkStore, kind connector.Kind, model string) time.Time {
+	t.Helper()
+	mark, ok, err := w.Watermark(context.Background(), connector.WatermarkName(kind, model))
+	require.NoError(t, err)
+	require.True(t, ok, "no watermark stored")
+	return mark
+}
+
+var jan1 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+func TestImportSearchQueuesChangesAndMovesTheWatermark(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c := newClock()
-	remote := &connectortest.Adapter{Name: "qoqa order", Now: c.Now}
+	remote := &connectortest.Adapter{Name: "qoqa order", Clock: c.Now, Window: 7 * 24 * time.Hour}
 	marks := binding.NewMemory()
 	q := newTestQueue(t)
 	for range 3 {
 		remote.Put(connector.Record{})
 	}
-	batch := connector.NewBatchImport("order", remote, q, marks)
-	batch.Now = c.Now
-	batch.StartDate = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	n, err := batch.Run(ctx)
+	search := connector.NewImportSearch("order", remote, q, marks)
+	search.StartDate = jan1
+	n, err := search.Run(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 3, n)
 	assert.Equal(t, []string{"1", "2", "3"}, pendingIDs(t, q, connector.KindImport))
 	// 2026-01-01 to 2026-03-01 is 60 days: nine windows of at most 7 days.
 	assert.Equal(t, 9, remote.Calls("Search"))
-
-	mark, err := marks.Watermark(ctx, connector.WatermarkName(connector.KindImport, "order"))
-	require.NoError(t, err)
-	assert.Equal(t, c.t.Add(-connector.DefaultOverlap), mark, "watermark is the run's start minus the overlap")
+	assert.Equal(t, c.last().Add(time.Second-connector.DefaultOverlap), watermark(t, marks, connector.KindImport, "order"),
+		"the watermark is the end of the system's second at the search, minus the overlap")
 
 	// The next run searches from the watermark: the same records fall in
-	// the overlap and merge with their pending jobs; a new one is queued.
+	// the overlap and are dropped as duplicates; a new one is queued.
 	remote.Put(connector.Record{})
-	n, err = batch.Run(ctx)
+	n, err = search.Run(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 4, n)
 	assert.Equal(t, []string{"1", "2", "3", "4"}, pendingIDs(t, q, connector.KindImport))
 	assert.Equal(t, 10, remote.Calls("Search"), "a short range is one search")
 }
 
+func TestChangeSearchNeedsAStartDate(t *testing.T) {
+	t.Parallel()
+	remote := connectortest.New("qoqa order")
+	search := connector.NewImportSearch("order", remote, newTestQueue(t), binding.NewMemory())
+	_, err := search.Run(context.Background())
+	require.ErrorIs(t, err, connector.ErrNoStartDate)
+	assert.Zero(t, remote.Calls("Search"), "a first search from the beginning of time walks decades of windows")
+}
+
+// failFrom fails every search of a window that starts at or after from.
+type failFrom struct {
+	*connectortest.Adapter
+	from time.Time
+}
+
+func (f failFrom) Search(ctx context.Context, from, to time.Time) iter.Seq2[string, error] {
+	if !from.Before(f.from) {
+		return func(yield func(string, error) bool) {
+			yield("", connector.Retryable(errors.New("429 too many requests")))
+		}
+	}
+	return f.Adapter.Search(ctx, from, to)
+}
+
+func TestImportSearchResumesAfterTheLastCompleteWindow(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := newClock()
+	week := 7 * 24 * time.Hour
+	remote := &connectortest.Adapter{Name: "qoqa order", Clock: c.Now, Window: week}
+	marks := binding.NewMemory()
+	search := connector.NewImportSearch("order", failFrom{remote, jan1.Add(2 * week)}, newTestQueue(t), marks)
+	search.StartDate, search.Overlap = jan1, time.Minute
+	_, err := search.Run(ctx)
+	require.ErrorContains(t, err, "429")
+	assert.Equal(t, jan1.Add(2*week-time.Minute), watermark(t, marks, connector.KindImport, "order"),
+		"the two windows searched in full must not be searched again")
+
+	search.Adapter = remote
+	_, err = search.Run(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2+7, remote.Calls("Search"), "the second run starts after the last complete window")
+}
+
+// The watermark follows the searched system's clock: with the host an hour
+// ahead, a host-clock watermark would skip what the system writes next.
+func TestChangeSearchFollowsTheSystemsClock(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := newClock()
+	remote := &connectortest.Adapter{Name: "qoqa order", Clock: c.Now}
+	marks := binding.NewMemory()
+	q := newTestQueue(t)
+	search := connector.NewImportSearch("order", remote, q, marks)
+	search.StartDate, search.Overlap = jan1, time.Second
+	search.Now = func() time.Time { return c.last().Add(time.Hour) } // the host's clock, ignored
+	_, err := search.Run(ctx)
+	require.NoError(t, err)
+	late := remote.Put(connector.Record{})
+	_, err = search.Run(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{late}, pendingIDs(t, q, connector.KindImport))
+}
+
 // failingQueue fails the enqueue after ok successes.
 type failingQueue struct {
-	connector.Queue
+	connector.Enqueuer
 	ok int
 }
 
@@ -72,13 +145,14 @@ func (f *failingQueue) Enqueue(ctx context.Context, j connector.Job) (connector.
 		return connector.EnqueueResult{}, errors.New("queue full")
 	}
 	f.ok--
-	return f.Queue.Enqueue(ctx, j)
+	return f.Enqueuer.Enqueue(ctx, j)
 }
 
-func TestBatchImportWatermarkStaysWhenQueueingFailsHalfWay(t *testing.T) {
+func TestChangeSearchWatermarkStaysWhenAWindowFails(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c := newClock()
-	remote := &connectortest.Adapter{Name: "qoqa order", Now: c.Now}
+	remote := &connectortest.Adapter{Name: "qoqa order", Clock: c.Now}
 	marks := binding.NewMemory()
 	for range 4 {
 		remote.Put(connector.Record{})
@@ -87,38 +161,21 @@ func TestBatchImportWatermarkStaysWhenQueueingFailsHalfWay(t *testing.T) {
 	before := time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC)
 	require.NoError(t, marks.SetWatermark(ctx, name, before))
 
-	batch := connector.NewBatchImport("order", remote, &failingQueue{Queue: newTestQueue(t), ok: 2}, marks)
-	batch.Now = c.Now
-	n, err := batch.Run(ctx)
+	search := connector.NewImportSearch("order", remote, &failingQueue{Enqueuer: newTestQueue(t), ok: 2}, marks)
+	n, err := search.Run(ctx)
 	require.ErrorContains(t, err, "queue full")
 	assert.Equal(t, 2, n)
-	mark, _ := marks.Watermark(ctx, name)
-	assert.Equal(t, before, mark, "the watermark moved although the window was not fully queued")
+	assert.Equal(t, before, watermark(t, marks, connector.KindImport, "order"), "the watermark moved although the window was not fully queued")
 
 	remote.Fail("Search", connector.Retryable(errors.New("503")))
-	batch.Queue = newTestQueue(t)
-	_, err = batch.Run(ctx)
+	search.Queue = newTestQueue(t)
+	_, err = search.Run(ctx)
 	require.ErrorContains(t, err, "503")
-	mark, _ = marks.Watermark(ctx, name)
-	assert.Equal(t, before, mark, "the watermark moved although the search failed")
-}
-
-func TestWindowsSplitsARange(t *testing.T) {
-	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	var got [][2]time.Time
-	for a, b := range connector.Windows(from, from.Add(15*24*time.Hour), connector.MaxWindow) {
-		got = append(got, [2]time.Time{a, b})
-	}
-	require.Len(t, got, 3)
-	assert.Equal(t, from, got[0][0])
-	assert.Equal(t, got[0][1], got[1][0], "windows must not leave gaps")
-	assert.Equal(t, from.Add(15*24*time.Hour), got[2][1])
-	for _, w := range got {
-		assert.LessOrEqual(t, w[1].Sub(w[0]), connector.MaxWindow)
-	}
+	assert.Equal(t, before, watermark(t, marks, connector.KindImport, "order"), "the watermark moved although the search failed")
 }
 
 func TestExportPollerQueuesChangesAndDeletions(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	q := newTestQueue(t)
 	kept := w.local.Put(connector.Record{Fields: map[string]any{"name": "Kept"}})
@@ -132,8 +189,8 @@ func TestExportPollerQueuesChangesAndDeletions(t *testing.T) {
 	fresh := w.local.Put(connector.Record{Fields: map[string]any{"name": "New"}})
 
 	poller := connector.NewExportPoller("product", w.local, w.binder, q, w.binder)
-	poller.Now, poller.PageSize = w.clock.Now, 2
-	poller.StartDate = w.clock.Now().Add(-time.Hour)
+	poller.PageSize = 2
+	poller.StartDate = w.clock.last().Add(-time.Hour)
 	exports, deletes, err := poller.Run(w.ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 3, exports, "kept, archived (its write_date moved) and new")
@@ -141,17 +198,46 @@ func TestExportPollerQueuesChangesAndDeletions(t *testing.T) {
 	assert.ElementsMatch(t, []string{kept, archived, fresh}, pendingIDs(t, q, connector.KindExport))
 	assert.ElementsMatch(t, []string{gone, archived}, pendingIDs(t, q, connector.KindDelete))
 
-	res, err := poller.QueueExport(w.ctx, kept, connector.ExportOptions{Force: true})
+	res, err := poller.QueueExport(w.ctx, kept, connector.ExportOptions{})
 	require.NoError(t, err)
-	assert.True(t, res.Merged, "an explicit export merges with the queued one")
+	assert.True(t, res.Duplicate, "an explicit export of a pending one is its duplicate")
+	res, err = poller.QueueExport(w.ctx, kept, connector.ExportOptions{Force: true})
+	require.NoError(t, err)
+	assert.False(t, res.Duplicate, "a forced export is other work than a normal one")
+}
+
+// An archived record's deletion is applied once, not on every poll.
+func TestExportPollerRetiresAnArchivedRecordOnce(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk"}})
+	require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
+	w.local.SetActive(local, false)
+	del := &connector.DeleteFlow{Model: "product", Local: w.local, Remote: w.remote, Binder: w.binder, Policy: connector.ArchiveRemote, Locker: w.lock}
+	mux := connector.NewMux()
+	mux.Handle(connector.KindExport, "product", w.exp)
+	mux.Handle(connector.KindDelete, "product", del)
+	w.exp.DeletePolicy = connector.ArchiveRemote
+	poller := connector.NewExportPoller("product", w.local, w.binder, nil, w.binder)
+	poller.StartDate = w.clock.last().Add(-time.Hour)
+	for range 5 {
+		q := connector.NewLocalQueue(connector.QueueConfig{Handler: mux, Logger: quiet})
+		poller.Queue = q
+		_, _, err := poller.Run(w.ctx)
+		require.NoError(t, err)
+		runAll(t, q)
+	}
+	assert.Equal(t, 1, w.remote.Calls("Archive"), "five polls must archive the remote record once")
+	assert.False(t, w.remote.IsActive(mustBinding(t, w, local).RemoteID))
 }
 
 func TestExportPollSearchesItsRangeAtOnce(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.local.Put(connector.Record{Fields: map[string]any{"name": "x"}})
 	poller := connector.NewExportPoller("product", w.local, w.binder, newTestQueue(t), w.binder)
-	poller.Now = w.clock.Now
+	poller.StartDate = time.Date(1976, 1, 1, 0, 0, 0, 0, time.UTC)
 	_, _, err := poller.Run(w.ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 1, w.local.Calls("Search"), "OpenERP pages its searches: fifty years are one search, not 2,900")
+	assert.Equal(t, 1, w.local.Calls("Search"), "OpenERP pages its searches: fifty years are one search, not 2,600")
 }

@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,7 +24,7 @@ const (
 
 // CentsToAmount turns integer cents (2950) into an amount in the currency
 // unit (29.5).
-func CentsToAmount(mc *MapContext, v any) (any, error) {
+func CentsToAmount(ctx context.Context, mc *MapContext, v any) (any, error) {
 	n, err := Int(v)
 	if err != nil {
 		return nil, err
@@ -35,25 +36,28 @@ func CentsToAmount(mc *MapContext, v any) (any, error) {
 // (2950), rounding half away from zero as OpenERP's float_round does: the
 // binary error of a float (1.005 is stored as 1.00499999...) is nudged away
 // first, so that the decimal the user typed rounds as written.
-func AmountToCents(mc *MapContext, v any) (any, error) {
+func AmountToCents(ctx context.Context, mc *MapContext, v any) (any, error) {
 	f, err := Float(v)
 	if err != nil {
 		return nil, err
-	}
-	if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > math.MaxInt64/100 {
-		return nil, fmt.Errorf("amount %v is out of range", f)
 	}
 	c := f * 100
 	if c != 0 {
 		c += math.Copysign(math.Pow(2, math.Log2(math.Abs(c))-52), c)
 	}
-	return int64(math.Round(c)), nil
+	c = math.Round(c)
+	// 2^63 is the first float64 past int64; converting one at or beyond it
+	// gives MinInt64, a negative amount from a positive one.
+	if math.IsNaN(c) || c >= 1<<63 || c < -(1<<63) {
+		return nil, fmt.Errorf("amount %v is out of range", f)
+	}
+	return int64(c), nil
 }
 
 // ParseTime reads a time string in one of the layouts and returns it in UTC.
 // A layout without a zone reads as UTC.
 func ParseTime(layouts ...string) Converter {
-	return func(mc *MapContext, v any) (any, error) {
+	return func(ctx context.Context, mc *MapContext, v any) (any, error) {
 		if t, ok := v.(time.Time); ok {
 			return t.UTC(), nil
 		}
@@ -75,7 +79,7 @@ func FormatTime(layout string, loc *time.Location) Converter {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return func(mc *MapContext, v any) (any, error) {
+	return func(ctx context.Context, mc *MapContext, v any) (any, error) {
 		t, ok := v.(time.Time)
 		if !ok {
 			return nil, fmt.Errorf("want a time.Time, got %T", v)
@@ -88,7 +92,7 @@ func FormatTime(layout string, loc *time.Location) Converter {
 // code such as de_DE) that shares its two-letter prefix. codes maps the
 // numbers to the prefixes: {1: "fr", 2: "de", 3: "it", 4: "en"} for QoQa.
 func Language(codes map[int]string) Converter {
-	return func(mc *MapContext, v any) (any, error) {
+	return func(ctx context.Context, mc *MapContext, v any) (any, error) {
 		n, err := Int(v)
 		if err != nil {
 			return nil, err
@@ -109,7 +113,7 @@ func Language(codes map[int]string) Converter {
 // LanguageID turns a language code (fr_FR, fr) into its number by its
 // two-letter prefix; codes as for Language.
 func LanguageID(codes map[int]string) Converter {
-	return func(mc *MapContext, v any) (any, error) {
+	return func(ctx context.Context, mc *MapContext, v any) (any, error) {
 		s, ok := v.(string)
 		if !ok || len(s) < 2 {
 			return nil, fmt.Errorf("want a language code, got %v", v)
@@ -128,12 +132,12 @@ func LanguageID(codes map[int]string) Converter {
 // record not yet imported is an error that names it; the import flow imports
 // dependencies first so that it does not happen.
 func Bound(model string) Converter {
-	return func(mc *MapContext, v any) (any, error) {
+	return func(ctx context.Context, mc *MapContext, v any) (any, error) {
 		id, err := ID(v)
 		if err != nil {
 			return nil, err
 		}
-		b, err := mc.Binder.ByRemote(mc.Ctx, model, id)
+		b, err := mc.Binder.ByRemote(ctx, model, id)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", model, id, err)
 		}
@@ -144,12 +148,12 @@ func Bound(model string) Converter {
 // BoundRemote turns the ID of a local record of model into the ID of its
 // remote record: the relation of an export.
 func BoundRemote(model string) Converter {
-	return func(mc *MapContext, v any) (any, error) {
+	return func(ctx context.Context, mc *MapContext, v any) (any, error) {
 		id, err := ID(v)
 		if err != nil {
 			return nil, err
 		}
-		b, err := mc.Binder.ByLocal(mc.Ctx, model, id)
+		b, err := mc.Binder.ByLocal(ctx, model, id)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", model, id, err)
 		}

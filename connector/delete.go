@@ -24,9 +24,11 @@ const (
 // DeleteFlow applies a model's deletion policy to the remote record bound to
 // a local record that was deleted or archived.
 //
-// When the local record still exists, archived, its binding is kept, so
-// that reactivating it exports it again to the same remote record; when it is
-// gone, the binding goes too.
+// When the local record still exists, archived, its binding is kept and
+// remembers what the policy did (Binding.RemoteState), so that the poller
+// queues the deletion once and reactivating the record exports it again
+// (creating the remote record anew if it was deleted); when the local record
+// is gone, the binding goes too.
 //
 // It is a Handler of KindDelete jobs whose RecordID is the local ID.
 type DeleteFlow struct {
@@ -37,6 +39,9 @@ type DeleteFlow struct {
 	Remote Adapter
 	Binder Binder
 	Policy DeletePolicy
+	// Locker keeps the import, export and delete of one record pair from
+	// running at once; nil means one lock for the whole process.
+	Locker Locker
 }
 
 // Work implements Handler.
@@ -46,63 +51,79 @@ func (f *DeleteFlow) Work(ctx context.Context, job Job) error {
 
 // Delete applies the policy to the remote record bound to localID.
 func (f *DeleteFlow) Delete(ctx context.Context, localID string) error {
-	b, bound, err := lookup(f.Binder.ByLocal(ctx, f.Model, localID))
-	if err != nil {
-		return fmt.Errorf("delete %s %s: %w", f.Model, localID, err)
-	}
-	if !bound {
-		return NothingToDo("%s %s is not bound to a remote record", f.Model, localID)
-	}
-	archived, err := f.archived(ctx, localID)
+	ctx, unlock, b, bound, err := lockLocal(ctx, f.Locker, f.Binder, f.Model, localID, "delete")
 	if err != nil {
 		return err
 	}
-	switch f.Policy {
-	case DeleteRemote:
-		err = f.Remote.Delete(ctx, b.RemoteID)
-	case ArchiveRemote:
-		archiver, ok := f.Remote.(Archiver)
-		if !ok {
-			return Permanent(fmt.Errorf("delete %s %s: the policy archives, but the remote adapter cannot archive", f.Model, localID))
+	defer unlock()
+	if !bound {
+		return NothingToDo("%s %s is not bound to a remote record", f.Model, localID)
+	}
+	gone := true
+	if f.Local != nil {
+		rec, err := f.Local.Read(ctx, localID)
+		switch {
+		case errors.Is(err, ErrNotFound):
+		case err != nil:
+			return fmt.Errorf("delete %s %s: read: %w", f.Model, localID, err)
+		case !rec.Archived:
+			return NothingToDo("%s %s is active again", f.Model, localID)
+		default:
+			gone = false
 		}
-		err = archiver.Archive(ctx, b.RemoteID)
-	case IgnoreDelete, "":
-	default:
-		return Permanent(fmt.Errorf("delete %s %s: unknown deletion policy %q", f.Model, localID, f.Policy))
 	}
-	if err != nil && !errors.Is(err, ErrNotFound) { // already gone is done
-		return fmt.Errorf("delete %s %s: %s remote %s: %w", f.Model, localID, f.Policy, b.RemoteID, err)
-	}
-	if archived && f.Policy != DeleteRemote {
-		return nil
-	}
-	if err := f.Binder.Unbind(ctx, f.Model, localID); err != nil {
-		return fmt.Errorf("delete %s %s: unbind: %w", f.Model, localID, err)
-	}
-	return nil
+	return retire(ctx, f.Remote, f.Binder, f.Policy, b, gone)
 }
 
-// archived reports whether the local record still exists (archived), or
-// stops the job when it is active again.
-func (f *DeleteFlow) archived(ctx context.Context, localID string) (bool, error) {
-	if f.Local == nil {
-		return false, nil
+// retire applies policy to the remote record of b, whose local record is
+// deleted (gone) or archived: the delete flow's work, which the export flow
+// also does when it finds its record archived. The caller holds the pair's
+// lock.
+func retire(ctx context.Context, remote Adapter, binder Binder, policy DeletePolicy, b Binding, gone bool) error {
+	if !gone && b.RemoteState != RemoteLive {
+		return NothingToDo("%s %s is archived and its remote record %s already %s", b.Model, b.LocalID, b.RemoteID, b.RemoteState)
 	}
-	if checker, ok := f.Local.(ActiveChecker); ok {
-		active, err := checker.Active(ctx, []string{localID})
-		if err != nil {
-			return false, fmt.Errorf("delete %s %s: check record: %w", f.Model, localID, err)
+	var state RemoteState
+	var err error
+	switch policy {
+	case DeleteRemote:
+		state = RemoteDeleted
+		if b.RemoteState != RemoteDeleted {
+			err = remote.Delete(ctx, b.RemoteID)
 		}
-		if active[localID] {
-			return false, NothingToDo("%s %s is active again", f.Model, localID)
+	case ArchiveRemote:
+		state = RemoteArchived
+		archiver, ok := remote.(Archiver)
+		if !ok {
+			return Permanent(fmt.Errorf("delete %s %s: the policy archives, but the remote adapter cannot archive", b.Model, b.LocalID))
 		}
+		if b.RemoteState != RemoteArchived && b.RemoteState != RemoteDeleted {
+			err = archiver.Archive(ctx, b.RemoteID)
+		}
+	case IgnoreDelete, "":
+		state = RemoteKept
+	default:
+		return Permanent(fmt.Errorf("delete %s %s: unknown deletion policy %q", b.Model, b.LocalID, policy))
 	}
-	_, err := f.Local.Read(ctx, localID)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return false, nil
-	case err != nil:
-		return false, fmt.Errorf("delete %s %s: read: %w", f.Model, localID, err)
+	if errors.Is(err, ErrNotFound) { // already gone is done
+		state, err = RemoteDeleted, nil
 	}
-	return true, nil
+	if err != nil {
+		return fmt.Errorf("delete %s %s: %s remote %s: %w", b.Model, b.LocalID, policy, b.RemoteID, err)
+	}
+	if gone {
+		if err := binder.Unbind(ctx, b.Model, b.LocalID); err != nil {
+			return fmt.Errorf("delete %s %s: unbind: %w", b.Model, b.LocalID, err)
+		}
+		return nil
+	}
+	if state == RemoteDeleted && b.RemoteState != RemoteDeleted {
+		// A record created again later must not replay this one's create.
+		b.Generation++
+	}
+	b.RemoteState = state
+	if err := binder.Bind(ctx, b); err != nil {
+		return bindFailure(fmt.Errorf("delete %s %s: %w", b.Model, b.LocalID, err))
+	}
+	return nil
 }

@@ -64,18 +64,21 @@ func ExampleLocalQueue() {
 // A handler's error says what happens next: retry later, do not count the
 // attempt, give up, or nothing to do.
 func ExampleRetryable() {
+	policy := connector.RetryPolicy{MaxAttempts: 5}
+	job := connector.Job{Attempt: 4} // four failed attempts so far
 	busy := connector.Retryable(errors.New("record 7 is locked by another job"), connector.NotCounted(), connector.After(2*time.Second))
-	o := connector.Classify(busy, 4, 5)
+	o := connector.Classify(busy, job, policy)
 	fmt.Println(o.State, o.Attempt, o.After)
 
-	o = connector.Classify(errors.New("connection reset"), 4, 5)
+	o = connector.Classify(errors.New("connection reset"), job, policy)
 	fmt.Println(o.State, o.Attempt)
 	// Output:
 	// pending 4 2s
 	// failed 5
 }
 
-// The scheduler runs the batch import of each model at its own interval.
+// The scheduler runs the import search of each model at its own interval; it
+// starts and stops like a queue.
 func ExampleScheduler() {
 	s := connector.NewScheduler(nil)
 	ran := make(chan string, 1)
@@ -83,13 +86,15 @@ func ExampleScheduler() {
 		ran <- "searched orders changed since the last run"
 		return nil
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() { done <- s.Run(ctx) }()
+	ctx := context.Background()
+	_ = s.Start(ctx)
 	fmt.Println(<-ran)
-	cancel()
-	<-done
-	// Output: searched orders changed since the last run
+	stopCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	fmt.Println("stopped:", s.Stop(stopCtx))
+	// Output:
+	// searched orders changed since the last run
+	// stopped: <nil>
 }
 
 // An import flow maps a remote record, creates it locally and binds it; a

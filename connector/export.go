@@ -2,11 +2,9 @@ package connector
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -15,13 +13,12 @@ type Exporter interface {
 	Export(ctx context.Context, localID string, opts ExportOptions) error
 }
 
-// ExportOptions adjust one export.
+// ExportOptions adjust one export. They are a job's arguments, and so part of
+// its identity key: a forced export is never dropped as a duplicate of a
+// normal one.
 type ExportOptions struct {
 	// Force exports even when the record did not change since its last sync.
 	Force bool `json:"force,omitempty"`
-	// Fields lists the local fields that changed, for a partial update;
-	// empty means all.
-	Fields []string `json:"fields,omitempty"`
 }
 
 // DependencyExporter exports a record of another model synchronously, for the
@@ -31,11 +28,13 @@ type DependencyExporter interface {
 }
 
 // ExportFlow is the standard export of one record: read it locally, export
-// its unbound dependencies, map it, create it remotely (storing the new ID at
+// its unbound dependencies, map it, create it remotely (binding the new ID at
 // once) or update it, and record the sync.
 //
-// It skips a record that did not change since its last sync: that is also
-// what keeps a record an import just wrote from being exported back.
+// It skips a record whose content did not change since its last sync, which
+// is also what keeps a record an import just wrote from being exported back;
+// it hands an archived record to the model's deletion policy; and it never
+// exports as a new record one that an import created.
 //
 // It is a Handler of KindExport jobs whose RecordID is the local ID and whose
 // args are ExportOptions.
@@ -55,12 +54,29 @@ type ExportFlow struct {
 	// DependencyExporter exports them; required when Dependencies is set.
 	DependencyExporter DependencyExporter
 	// AfterExport runs after the record is written and its binding stored.
+	// When it fails, the sync is not recorded as done, so the retry writes
+	// the record again and runs the hook again: it must bear being run
+	// twice.
 	AfterExport func(ctx context.Context, rec Record, remoteID string, created bool) error
 
-	Locker Locker
-	Now    func() time.Time
+	// DeletePolicy is applied to the remote record of a local record found
+	// archived; zero means IgnoreDelete.
+	DeletePolicy DeletePolicy
+	// TwoWay says that the model is also imported: the flow reads the
+	// remote record back after writing it, so that the import does not
+	// take the write for a change, and creates under the per-model lock
+	// the import takes too (see ImportFlow.TwoWay).
+	TwoWay bool
+	// OnMissing says what to do when the remote record of a binding was
+	// deleted remotely; zero means RecreateMissing.
+	OnMissing MissingPolicy
 
-	ownLock KeyLock
+	// Locker keeps the import, export and delete of one record pair from
+	// running at once; nil means one lock for the whole process.
+	Locker Locker
+	// Now is the clock of Binding.SyncedAt; nil means time.Now.
+	Now    func() time.Time
+	Logger *slog.Logger
 }
 
 // Work implements Handler.
@@ -74,7 +90,7 @@ func (f *ExportFlow) Work(ctx context.Context, job Job) error {
 
 // Export implements Exporter.
 func (f *ExportFlow) Export(ctx context.Context, localID string, opts ExportOptions) error {
-	unlock, err := lockRecord(f.Locker, &f.ownLock, "export", f.Model, localID)
+	ctx, unlock, b, bound, err := lockLocal(ctx, f.Locker, f.Binder, f.Model, localID, "export")
 	if err != nil {
 		return err
 	}
@@ -87,51 +103,184 @@ func (f *ExportFlow) Export(ctx context.Context, localID string, opts ExportOpti
 	if err != nil {
 		return fmt.Errorf("export %s %s: read: %w", f.Model, localID, err)
 	}
-	binding, bound, err := lookup(f.Binder.ByLocal(ctx, f.Model, localID))
-	if err != nil {
-		return fmt.Errorf("export %s %s: %w", f.Model, localID, err)
+	if rec.Archived {
+		if !bound {
+			return NothingToDo("%s %s is archived and was never exported", f.Model, localID)
+		}
+		return retire(ctx, f.Remote, f.Binder, f.DeletePolicy, b, false)
 	}
-	if bound && !opts.Force && !rec.UpdatedAt.IsZero() && !rec.UpdatedAt.After(binding.SyncedAt) {
-		return NothingToDo("%s %s unchanged since its last sync at %s", f.Model, localID, binding.SyncedAt.UTC().Format(time.RFC3339))
+	if !bound {
+		if remoteID, ok := f.importedFrom(rec); ok {
+			return NothingToDo("%s %s was created by the import of remote %s, which binds it; it is not exported as a new record", f.Model, localID, remoteID)
+		}
+	}
+	localHash, err := HashFields(rec.Fields)
+	if err != nil {
+		return Permanent(fmt.Errorf("export %s %s: %w", f.Model, localID, err))
+	}
+	live := bound && b.RemoteState == RemoteLive
+	if live && !opts.Force && localHash == b.LocalHash {
+		return NothingToDo("%s %s is unchanged since its last sync", f.Model, localID)
 	}
 	if err := f.exportDependencies(ctx, rec); err != nil {
 		return err
 	}
-	mc := &MapContext{Ctx: ctx, Model: f.Model, Record: rec, Create: !bound, Binder: f.Binder, Languages: f.Languages}
-	if bound && len(opts.Fields) > 0 {
-		mc.Changed = opts.Fields
-	}
-	values, err := f.Mapper.Map(mc)
+	values, err := f.mapRecord(ctx, rec, !bound || b.RemoteState == RemoteDeleted)
 	if err != nil {
-		return mappingFailure(err)
+		return err
 	}
-	hash, err := valuesHash(values)
+	exportHash, err := HashFields(values)
 	if err != nil {
 		return Permanent(fmt.Errorf("export %s %s: %w", f.Model, localID, err))
 	}
-	if bound && !opts.Force && hash == binding.ExportHash {
+
+	next := b
+	next.Model, next.LocalID = f.Model, localID
+	next.LocalVersion, next.LocalHash = rec.UpdatedAt, localHash
+	if live && !opts.Force && exportHash == b.ExportHash {
+		// The local record changed in fields this mapping does not read.
+		next.SyncedAt = now(f.Now)
+		if err := f.Binder.Bind(ctx, next); err != nil {
+			return bindFailure(fmt.Errorf("export %s %s: %w", f.Model, localID, err))
+		}
 		return NothingToDo("%s %s: the remote record already has these values", f.Model, localID)
 	}
 
-	remoteID, created := binding.RemoteID, false
-	if !bound {
-		remoteID, err = f.Remote.Create(ctx, Ref(f.Model, localID), values)
-		if err != nil {
-			return fmt.Errorf("export %s %s: create: %w", f.Model, localID, err)
+	// A pair bound but never synced in full was created by an attempt
+	// whose hook failed: for the hook, the record is still new.
+	created := bound && b.SyncedAt.IsZero()
+	switch {
+	case !bound:
+		if next, err = f.create(ctx, localID, values); err != nil {
+			return err
 		}
 		created = true
-	} else if err := f.Remote.Update(ctx, remoteID, values); err != nil {
-		return fmt.Errorf("export %s %s: update remote %s: %w", f.Model, localID, remoteID, err)
+	case b.RemoteState == RemoteDeleted:
+		if next, err = f.recreate(ctx, rec, b, values); err != nil {
+			return err
+		}
+		created = true
+	default:
+		err := f.Remote.Update(ctx, b.RemoteID, values)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("export %s %s: update remote %s: %w", f.Model, localID, b.RemoteID, err)
+		}
+		if err != nil {
+			if f.OnMissing == FailMissing {
+				return Permanent(fmt.Errorf("export %s %s: remote record %s was deleted remotely, and the model's policy is to fail: %w", f.Model, localID, b.RemoteID, err))
+			}
+			// Mark it gone first, with a new generation: a crash after
+			// the create below replays the same create, not the first.
+			gone := b
+			gone.RemoteState, gone.Generation = RemoteDeleted, b.Generation+1
+			if err := f.Binder.Bind(ctx, gone); err != nil {
+				return bindFailure(fmt.Errorf("export %s %s: %w", f.Model, localID, err))
+			}
+			if next, err = f.recreate(ctx, rec, gone, nil); err != nil {
+				return err
+			}
+			created = true
+		}
 	}
-	if err := f.Binder.Bind(ctx, Binding{Model: f.Model, RemoteID: remoteID, LocalID: localID, SyncedAt: now(f.Now), ExportHash: hash}); err != nil {
-		return bindFailure(fmt.Errorf("export %s %s: bind to remote %s: %w", f.Model, localID, remoteID, err))
+	next.LocalVersion, next.LocalHash = rec.UpdatedAt, localHash
+	next.ExportHash, next.ImportHash = exportHash, ""
+	next.RemoteVersion, next.RemoteHash = time.Time{}, ""
+	next.RemoteState = RemoteLive
+	if f.TwoWay {
+		if next.RemoteVersion, next.RemoteHash, err = readBack(ctx, f.Remote, next.RemoteID); err != nil {
+			return fmt.Errorf("export %s %s: read back remote %s: %w", f.Model, localID, next.RemoteID, err)
+		}
 	}
 	if f.AfterExport != nil {
-		if err := f.AfterExport(ctx, rec, remoteID, created); err != nil {
+		if err := f.AfterExport(ctx, rec, next.RemoteID, created); err != nil {
 			return fmt.Errorf("export %s %s: after export: %w", f.Model, localID, err)
 		}
 	}
+	next.SyncedAt = now(f.Now)
+	if err := f.Binder.Bind(ctx, next); err != nil {
+		return bindFailure(fmt.Errorf("export %s %s: bind to remote %s: %w", f.Model, localID, next.RemoteID, err))
+	}
 	return nil
+}
+
+func (f *ExportFlow) mapRecord(ctx context.Context, rec Record, create bool) (map[string]any, error) {
+	values, err := f.Mapper.Map(ctx, &MapContext{Model: f.Model, Record: rec, Create: create, Replace: !create && replaces(f.Remote), Binder: f.Binder, Languages: f.Languages})
+	if err != nil {
+		return nil, mappingFailure(err)
+	}
+	return values, nil
+}
+
+// importedFrom reports the remote record whose import created rec, when the
+// local adapter can tell.
+func (f *ExportFlow) importedFrom(rec Record) (string, bool) {
+	finder, ok := f.Local.(Finder)
+	if !ok {
+		return "", false
+	}
+	model, id, _, ok := ParseRef(finder.RefOf(rec))
+	return id, ok && model == f.Model
+}
+
+// create makes the remote record of an unbound local one and binds the new
+// ID at once: losing it would make the retry create a second record once the
+// remote's idempotency window has passed.
+func (f *ExportFlow) create(ctx context.Context, localID string, values map[string]any) (Binding, error) {
+	if f.TwoWay {
+		var unlock func()
+		var err error
+		ctx, unlock, err = lockFor(ctx, lockerOr(f.Locker), createKey(f.Model), "create "+f.Model+" for local "+localID)
+		if err != nil {
+			return Binding{}, err
+		}
+		defer unlock()
+		if _, bound, err := lookup(f.Binder.ByLocal(ctx, f.Model, localID)); err != nil || bound {
+			if err == nil {
+				err = Retryable(fmt.Errorf("%s %s was bound while the export waited to create it", f.Model, localID), NotCounted(), After(time.Millisecond))
+			}
+			return Binding{}, err
+		}
+	}
+	remoteID, err := f.Remote.Create(ctx, Ref(f.Model, localID, 0), values)
+	if err != nil {
+		return Binding{}, fmt.Errorf("export %s %s: create: %w", f.Model, localID, err)
+	}
+	b := Binding{Model: f.Model, RemoteID: remoteID, LocalID: localID}
+	if err := f.Binder.Bind(ctx, b); err != nil {
+		return Binding{}, bindFailure(fmt.Errorf("export %s %s: bind to remote %s: %w", f.Model, localID, remoteID, err))
+	}
+	return b, nil
+}
+
+// recreate creates again the remote record of b, which is gone (deleted by
+// the deletion policy, or remotely), under the reference of b's generation,
+// and moves the binding to the new record. values nil maps rec for a create.
+func (f *ExportFlow) recreate(ctx context.Context, rec Record, b Binding, values map[string]any) (Binding, error) {
+	if values == nil {
+		var err error
+		if values, err = f.mapRecord(ctx, rec, true); err != nil {
+			return Binding{}, err
+		}
+	}
+	if f.TwoWay {
+		var unlock func()
+		var err error
+		ctx, unlock, err = lockFor(ctx, lockerOr(f.Locker), createKey(f.Model), "create "+f.Model+" for local "+b.LocalID)
+		if err != nil {
+			return Binding{}, err
+		}
+		defer unlock()
+	}
+	remoteID, err := f.Remote.Create(ctx, Ref(f.Model, b.LocalID, b.Generation), values)
+	if err != nil {
+		return Binding{}, fmt.Errorf("export %s %s: create again: %w", f.Model, b.LocalID, err)
+	}
+	next := Binding{Model: f.Model, RemoteID: remoteID, LocalID: b.LocalID, Generation: b.Generation}
+	if err := f.Binder.Rebind(ctx, b, next); err != nil {
+		return Binding{}, bindFailure(fmt.Errorf("export %s %s: rebind from remote %s to %s: %w", f.Model, b.LocalID, b.RemoteID, remoteID, err))
+	}
+	f.logger().Info("created again a remote record that was gone", "model", f.Model, "local_id", b.LocalID, "old_remote_id", b.RemoteID, "remote_id", remoteID)
+	return next, nil
 }
 
 func (f *ExportFlow) exportDependencies(ctx context.Context, rec Record) error {
@@ -150,13 +299,41 @@ func (f *ExportFlow) exportDependencies(ctx context.Context, rec Record) error {
 	return nil
 }
 
-// valuesHash identifies a payload: JSON sorts map keys, so equal values hash
-// alike.
-func valuesHash(values map[string]any) (string, error) {
-	b, err := json.Marshal(values)
-	if err != nil {
-		return "", fmt.Errorf("values cannot be encoded: %w", err)
+func (f *ExportFlow) logger() *slog.Logger {
+	if f.Logger != nil {
+		return f.Logger
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:16]), nil
+	return slog.Default()
+}
+
+// lockLocal takes the pair lock of a local record for a flow (what names it
+// in messages): the lock of its remote ID when it is bound, else of its local
+// ID. The binding is read again under the lock; one that changed meanwhile
+// (a create bound it) is locked anew.
+func lockLocal(ctx context.Context, l Locker, binder Binder, model, localID, what string) (context.Context, func(), Binding, bool, error) {
+	job := what + " " + model + " " + localID
+	for range 2 {
+		b, bound, err := lookup(binder.ByLocal(ctx, model, localID))
+		if err != nil {
+			return nil, nil, Binding{}, false, fmt.Errorf("%s: %w", job, err)
+		}
+		key := localKey(model, localID)
+		if bound {
+			key = remoteKey(model, b.RemoteID)
+		}
+		lctx, unlock, err := lockFor(ctx, lockerOr(l), key, job)
+		if err != nil {
+			return nil, nil, Binding{}, false, err
+		}
+		again, boundAgain, err := lookup(binder.ByLocal(lctx, model, localID))
+		if err != nil {
+			unlock()
+			return nil, nil, Binding{}, false, fmt.Errorf("%s: %w", job, err)
+		}
+		if boundAgain == bound && again.RemoteID == b.RemoteID {
+			return lctx, unlock, again, bound, nil
+		}
+		unlock()
+	}
+	return nil, nil, Binding{}, false, Retryable(&BusyError{Key: localKey(model, localID), Job: job}, NotCounted(), After(busyRetry))
 }

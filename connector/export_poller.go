@@ -11,8 +11,7 @@ import (
 // learn of changes another way call QueueExport instead.
 type ExportPoller struct {
 	// ChangeSearch finds the changes; its Kind is set to KindExport and
-	// its Adapter is the local one. OpenERP pages its searches, so the
-	// window is not split unless Window says so.
+	// its Adapter is the local one.
 	ChangeSearch
 	Binder Binder
 	// PageSize is how many bindings one existence check covers; zero means
@@ -21,7 +20,7 @@ type ExportPoller struct {
 }
 
 // NewExportPoller returns the export poller of a local model.
-func NewExportPoller(model string, local Adapter, b Binder, q Queue, w WatermarkStore) *ExportPoller {
+func NewExportPoller(model string, local Adapter, b Binder, q Enqueuer, w WatermarkStore) *ExportPoller {
 	return &ExportPoller{ChangeSearch: ChangeSearch{Kind: KindExport, Model: model, Adapter: local, Queue: q, Watermarks: w}, Binder: b}
 }
 
@@ -37,12 +36,6 @@ func (p *ExportPoller) Run(ctx context.Context) (exports, deletes int, err error
 	return exports, deletes, err
 }
 
-// Work implements Handler, for hosts that run polls as KindBatch jobs.
-func (p *ExportPoller) Work(ctx context.Context, job Job) error {
-	_, _, err := p.Run(ctx)
-	return err
-}
-
 // QueueExport queues the export of one local record now.
 func (p *ExportPoller) QueueExport(ctx context.Context, localID string, opts ExportOptions) (EnqueueResult, error) {
 	job, err := NewJob(KindExport, p.Model, localID, opts)
@@ -54,7 +47,8 @@ func (p *ExportPoller) QueueExport(ctx context.Context, localID string, opts Exp
 }
 
 // queueDeletions walks the model's bindings page by page and queues a delete
-// job for each local record that is gone or archived.
+// job for each local record that is gone, or archived while its remote
+// record has not been retired yet.
 func (p *ExportPoller) queueDeletions(ctx context.Context) (int, error) {
 	checker, ok := p.Adapter.(ActiveChecker)
 	if !ok {
@@ -81,16 +75,13 @@ func (p *ExportPoller) queueDeletions(ctx context.Context) (int, error) {
 		if err != nil {
 			return n, fmt.Errorf("export poll %s: check records: %w", p.Model, err)
 		}
-		for _, id := range ids {
-			if active[id] {
-				continue
+		for _, b := range page {
+			isActive, exists := active[b.LocalID]
+			if isActive || (exists && b.RemoteState != RemoteLive) {
+				continue // alive, or archived and already retired
 			}
-			job, err := NewJob(KindDelete, p.Model, id, nil)
-			if err != nil {
-				return n, err
-			}
-			if _, err := p.Queue.Enqueue(ctx, job); err != nil {
-				return n, fmt.Errorf("export poll %s: queue deletion of %s: %w", p.Model, id, err)
+			if _, err := p.Queue.Enqueue(ctx, Job{Kind: KindDelete, Model: p.Model, RecordID: b.LocalID, Priority: p.Priority}); err != nil {
+				return n, fmt.Errorf("export poll %s: queue deletion of %s: %w", p.Model, b.LocalID, err)
 			}
 			n++
 		}

@@ -17,10 +17,11 @@ import (
 )
 
 // clock ticks one second per reading, so that every write in a test is
-// strictly after the one before.
+// strictly after the one before, unless frozen.
 type clock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu     sync.Mutex
+	t      time.Time
+	frozen bool
 }
 
 func newClock() *clock { return &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)} }
@@ -28,16 +29,35 @@ func newClock() *clock { return &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, tim
 func (c *clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.t = c.t.Add(time.Second)
+	if !c.frozen {
+		c.t = c.t.Add(time.Second)
+	}
 	return c.t
 }
 
-// world is a remote and a local system with one model each, a binder and
-// the flows between them.
+// last is the time of the last reading, without a tick.
+func (c *clock) last() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// freeze stops the clock: every write from now on lands in the same second.
+func (c *clock) freeze() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.frozen = true
+}
+
+// world is a remote system (QoQa-like: its update replaces the record, its
+// creates are idempotent) and a local one (OpenERP-like: its update writes
+// the fields given) with one model each, a binder, a lock and the flows
+// between them, synced both ways.
 type world struct {
 	clock         *clock
 	remote, local *connectortest.Adapter
 	binder        *binding.Memory
+	lock          *connector.KeyLock
 	imp           *connector.ImportFlow
 	exp           *connector.ExportFlow
 	ctx           context.Context
@@ -57,14 +77,39 @@ func newWorld(t *testing.T) *world {
 	c := newClock()
 	w := &world{
 		clock:  c,
-		remote: &connectortest.Adapter{Name: "qoqa product", Now: c.Now, Idempotent: true},
-		local:  &connectortest.Adapter{Name: "openerp product", Now: c.Now},
+		remote: &connectortest.Adapter{Name: "qoqa product", Clock: c.Now, Idempotent: true},
+		local:  &connectortest.Adapter{Name: "openerp product", Clock: c.Now, PartialUpdate: true},
 		binder: binding.NewMemory(),
+		lock:   &connector.KeyLock{},
 		ctx:    context.Background(),
 	}
-	w.imp = &connector.ImportFlow{Model: "product", Remote: w.remote, Local: w.local, Binder: w.binder, Mapper: productImport, Now: c.Now}
-	w.exp = &connector.ExportFlow{Model: "product", Local: w.local, Remote: w.remote, Binder: w.binder, Mapper: productExport, Now: c.Now}
+	w.imp = &connector.ImportFlow{Model: "product", Remote: w.remote, Local: w.local, Binder: w.binder, Mapper: productImport, TwoWay: true, Locker: w.lock, Logger: quiet}
+	w.exp = &connector.ExportFlow{Model: "product", Local: w.local, Remote: w.remote, Binder: w.binder, Mapper: productExport, TwoWay: true, Locker: w.lock, Logger: quiet}
 	return w
+}
+
+func (w *world) export(t *testing.T, id string) error {
+	t.Helper()
+	return w.exp.Export(w.ctx, id, connector.ExportOptions{})
+}
+
+func mustBinding(t *testing.T, w *world, localID string) connector.Binding {
+	t.Helper()
+	b, err := w.binder.ByLocal(w.ctx, "product", localID)
+	require.NoError(t, err)
+	return b
+}
+
+// runAll runs q until it holds no pending or running job, then stops it.
+func runAll(t *testing.T, q *connector.LocalQueue) {
+	t.Helper()
+	ctx := context.Background()
+	require.NoError(t, q.Start(ctx))
+	require.Eventually(t, func() bool {
+		c, err := q.Counts(ctx)
+		return err == nil && c[connector.StatePending] == 0 && c[connector.StateRunning] == 0
+	}, 10*time.Second, time.Millisecond)
+	require.NoError(t, q.Stop(ctx))
 }
 
 func (w *world) importIt(t *testing.T, id string) error {
@@ -78,6 +123,7 @@ func isNothingToDo(err error) bool {
 }
 
 func TestImportCreatesThenUpdatesAndBinds(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	id := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Lamp", "price": 2950}})
 
@@ -102,11 +148,13 @@ func TestImportCreatesThenUpdatesAndBinds(t *testing.T) {
 }
 
 func TestImportOfAMissingRecordIsNothingToDo(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	assert.True(t, isNothingToDo(w.importIt(t, "404")))
 }
 
 func TestImportLostCreateAnswerCreatesOneRecord(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	id := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Lamp", "price": 100}})
 	w.local.LoseAnswer("Create")
@@ -141,6 +189,7 @@ func (f *failingBinder) Bind(ctx context.Context, b connector.Binding) error {
 }
 
 func TestImportBindingNotStoredCreatesOneRecord(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	fb := &failingBinder{Memory: w.binder, fail: errors.New("disk full")}
 	w.imp.Binder = fb
@@ -151,6 +200,7 @@ func TestImportBindingNotStoredCreatesOneRecord(t *testing.T) {
 }
 
 func TestImportBindConflictIsRetried(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.imp.Binder = &failingBinder{Memory: w.binder, fail: fmt.Errorf("lost the race: %w", connector.ErrBindingConflict)}
 	id := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Lamp"}})
@@ -159,6 +209,7 @@ func TestImportBindConflictIsRetried(t *testing.T) {
 }
 
 func TestImportMustSkipAndAfterImport(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	var after []string
 	w.imp.MustSkip = func(ctx context.Context, rec connector.Record) (string, error) {
@@ -190,17 +241,19 @@ func (m importers) ImportDependency(ctx context.Context, model, id string, opts 
 }
 
 func TestImportDependenciesFirst(t *testing.T) {
+	t.Parallel()
 	c := newClock()
 	binder := binding.NewMemory()
-	remoteCustomers := &connectortest.Adapter{Name: "qoqa customer", Now: c.Now}
-	localPartners := &connectortest.Adapter{Name: "res.partner", Now: c.Now}
-	remoteOrders := &connectortest.Adapter{Name: "qoqa order", Now: c.Now}
-	localOrders := &connectortest.Adapter{Name: "sale.order", Now: c.Now}
+	lock := &connector.KeyLock{}
+	remoteCustomers := &connectortest.Adapter{Name: "qoqa customer", Clock: c.Now}
+	localPartners := &connectortest.Adapter{Name: "res.partner", Clock: c.Now, PartialUpdate: true}
+	remoteOrders := &connectortest.Adapter{Name: "qoqa order", Clock: c.Now}
+	localOrders := &connectortest.Adapter{Name: "sale.order", Clock: c.Now, PartialUpdate: true}
 	deps := importers{}
-	deps["customer"] = &connector.ImportFlow{Model: "customer", Remote: remoteCustomers, Local: localPartners, Binder: binder, Now: c.Now,
+	deps["customer"] = &connector.ImportFlow{Model: "customer", Remote: remoteCustomers, Local: localPartners, Binder: binder, Locker: lock,
 		Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("name", "name")}}}
 	always := false
-	orders := &connector.ImportFlow{Model: "order", Remote: remoteOrders, Local: localOrders, Binder: binder, Now: c.Now, DependencyImporter: deps,
+	orders := &connector.ImportFlow{Model: "order", Remote: remoteOrders, Local: localOrders, Binder: binder, Locker: lock, DependencyImporter: deps,
 		Dependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
 			id, err := connector.ID(rec.Fields["customer_id"])
 			return []connector.Dependency{{Model: "customer", ID: id, Always: always}}, err
@@ -222,7 +275,7 @@ func TestImportDependenciesFirst(t *testing.T) {
 	// A bound dependency is not imported again, unless asked always.
 	remoteCustomers.Put(connector.Record{ID: cust, Fields: map[string]any{"name": "Ada L."}})
 	remoteOrders.Put(connector.Record{ID: order, Fields: map[string]any{"customer_id": "1"}})
-	require.NoError(t, orders.Import(ctx, order, connector.ImportOptions{}))
+	assert.True(t, isNothingToDo(orders.Import(ctx, order, connector.ImportOptions{})), "the order maps to the values it already has")
 	assert.Equal(t, 1, remoteCustomers.Calls("Read"))
 	always = true
 	require.NoError(t, orders.Import(ctx, order, connector.ImportOptions{Force: true}))
@@ -232,6 +285,7 @@ func TestImportDependenciesFirst(t *testing.T) {
 }
 
 func TestImportMappingErrorNamesModelRecordAndField(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	id := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Lamp", "price": "a lot"}})
 	err := w.importIt(t, id)
@@ -251,13 +305,14 @@ type blockingMapper struct {
 	entered, release chan struct{}
 }
 
-func (m blockingMapper) Map(mc *connector.MapContext) (map[string]any, error) {
+func (m blockingMapper) Map(ctx context.Context, mc *connector.MapContext) (map[string]any, error) {
 	close(m.entered)
 	<-m.release
 	return map[string]any{"name": "x"}, nil
 }
 
 func TestImportNeverTwiceAtOnce(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	m := blockingMapper{entered: make(chan struct{}), release: make(chan struct{})}
 	w.imp.Mapper = m
@@ -276,19 +331,20 @@ func TestImportNeverTwiceAtOnce(t *testing.T) {
 }
 
 func TestExportCreatesThenUpdates(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk", "list_price": 120.5}})
-	require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
+	require.NoError(t, w.export(t, local))
 	b, err := w.binder.ByLocal(w.ctx, "product", local)
 	require.NoError(t, err, "the new remote ID must be bound at once")
 	rec, ok := w.remote.Get(b.RemoteID)
 	require.True(t, ok)
 	assert.Equal(t, map[string]any{"name": "Desk", "price": int64(12050)}, rec.Fields)
 
-	assert.True(t, isNothingToDo(w.exp.Export(w.ctx, local, connector.ExportOptions{})), "an unchanged record was exported again")
+	assert.True(t, isNothingToDo(w.export(t, local)), "an unchanged record was exported again")
 
 	w.local.Put(connector.Record{ID: local, Fields: map[string]any{"name": "Desk", "list_price": 99.0}})
-	require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
+	require.NoError(t, w.export(t, local))
 	rec, _ = w.remote.Get(b.RemoteID)
 	assert.Equal(t, int64(9900), rec.Fields["price"])
 	assert.Equal(t, 1, w.remote.Calls("Create"))
@@ -296,11 +352,12 @@ func TestExportCreatesThenUpdates(t *testing.T) {
 
 	// Touched but not changed: the same payload is not sent again.
 	w.local.Put(connector.Record{ID: local, Fields: map[string]any{"name": "Desk", "list_price": 99.0}})
-	assert.True(t, isNothingToDo(w.exp.Export(w.ctx, local, connector.ExportOptions{})))
+	assert.True(t, isNothingToDo(w.export(t, local)))
 	assert.Equal(t, 1, w.remote.Calls("Update"))
 }
 
 func TestImportedRecordIsNotExportedBack(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	id := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Lamp", "price": 100}})
 	require.NoError(t, w.importIt(t, id))
@@ -313,34 +370,38 @@ func TestImportedRecordIsNotExportedBack(t *testing.T) {
 }
 
 func TestExportedRecordIsNotImportedBack(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk", "list_price": 1.0}})
-	require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
+	require.NoError(t, w.export(t, local))
 	b, _ := w.binder.ByLocal(w.ctx, "product", local)
 	assert.True(t, isNothingToDo(w.importIt(t, b.RemoteID)), "the export's write was imported back")
 	assert.Zero(t, w.local.Calls("Update"))
 }
 
 func TestExportLostCreateAnswerCreatesOneRecord(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk"}})
 	w.remote.LoseAnswer("Create")
-	err := w.exp.Export(w.ctx, local, connector.ExportOptions{})
+	err := w.export(t, local)
 	require.True(t, connector.IsRetryable(err), "%v", err)
-	require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
+	require.NoError(t, w.export(t, local))
 	assert.Equal(t, 1, w.remote.Len(), "the retried create made a second remote record")
 }
 
-func TestExportDependenciesFirstAndPartialUpdate(t *testing.T) {
+func TestExportDependenciesFirst(t *testing.T) {
+	t.Parallel()
 	c := newClock()
 	binder := binding.NewMemory()
-	localVariants := &connectortest.Adapter{Name: "product.product", Now: c.Now}
-	remoteVariants := &connectortest.Adapter{Name: "qoqa variation", Now: c.Now}
-	localOffers := &connectortest.Adapter{Name: "qoqa.offer", Now: c.Now}
-	remoteOffers := &connectortest.Adapter{Name: "qoqa offer", Now: c.Now}
-	variants := &connector.ExportFlow{Model: "variation", Local: localVariants, Remote: remoteVariants, Binder: binder, Now: c.Now,
+	lock := &connector.KeyLock{}
+	localVariants := &connectortest.Adapter{Name: "product.product", Clock: c.Now, PartialUpdate: true}
+	remoteVariants := &connectortest.Adapter{Name: "qoqa variation", Clock: c.Now}
+	localOffers := &connectortest.Adapter{Name: "qoqa.offer", Clock: c.Now, PartialUpdate: true}
+	remoteOffers := &connectortest.Adapter{Name: "qoqa offer", Clock: c.Now}
+	variants := &connector.ExportFlow{Model: "variation", Local: localVariants, Remote: remoteVariants, Binder: binder, Locker: lock,
 		Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("default_code", "sku")}}}
-	offers := &connector.ExportFlow{Model: "offer", Local: localOffers, Remote: remoteOffers, Binder: binder, Now: c.Now,
+	offers := &connector.ExportFlow{Model: "offer", Local: localOffers, Remote: remoteOffers, Binder: binder, Locker: lock,
 		DependencyExporter: exporters{"variation": variants},
 		Dependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
 			id, err := connector.ID(rec.Fields["product_id"])
@@ -348,7 +409,7 @@ func TestExportDependenciesFirstAndPartialUpdate(t *testing.T) {
 		},
 		Mapper: connector.Mapping{Rules: []connector.Rule{
 			connector.Field("product_id", "variation_id", connector.BoundRemote("variation")),
-			connector.WhenChanged([]string{"name"}, connector.Field("name", "title")),
+			connector.Field("name", "title"),
 		}}}
 	ctx := context.Background()
 	v := localVariants.Put(connector.Record{Fields: map[string]any{"default_code": "SKU-1"}})
@@ -361,13 +422,8 @@ func TestExportDependenciesFirstAndPartialUpdate(t *testing.T) {
 	assert.Equal(t, connector.IDValue(vb.RemoteID), rec.Fields["variation_id"])
 	assert.Equal(t, "Deal", rec.Fields["title"])
 
-	// A partial update sends only the rules of the fields that changed.
 	localOffers.Put(connector.Record{ID: o, Fields: map[string]any{"product_id": []any{float64(1), "Lamp"}, "name": "Deal 2"}})
-	remoteOffers.Put(connector.Record{ID: ob.RemoteID, Fields: map[string]any{}})
-	require.NoError(t, offers.Export(ctx, o, connector.ExportOptions{Fields: []string{"product_id"}}))
-	rec, _ = remoteOffers.Get(ob.RemoteID)
-	assert.NotContains(t, rec.Fields, "title")
-	assert.Contains(t, rec.Fields, "variation_id")
+	require.NoError(t, offers.Export(ctx, o, connector.ExportOptions{}))
 	assert.Equal(t, 1, remoteVariants.Calls("Create"), "a bound dependency was exported again")
 }
 
@@ -378,66 +434,77 @@ func (m exporters) ExportDependency(ctx context.Context, model, id string, opts 
 }
 
 func TestDeletePolicies(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		policy         connector.DeletePolicy
 		archiveLocally bool
 		remoteExists   bool
 		remoteActive   bool
 		stillBound     bool
+		state          connector.RemoteState
 	}{
-		{connector.DeleteRemote, false, false, false, false},
-		{connector.ArchiveRemote, false, true, false, false},
-		{connector.ArchiveRemote, true, true, false, true},
-		{connector.IgnoreDelete, false, true, true, false},
-		{connector.IgnoreDelete, true, true, true, true},
+		{connector.DeleteRemote, false, false, false, false, ""},
+		{connector.DeleteRemote, true, false, false, true, connector.RemoteDeleted},
+		{connector.ArchiveRemote, false, true, false, false, ""},
+		{connector.ArchiveRemote, true, true, false, true, connector.RemoteArchived},
+		{connector.IgnoreDelete, false, true, true, false, ""},
+		{connector.IgnoreDelete, true, true, true, true, connector.RemoteKept},
 	} {
 		t.Run(fmt.Sprintf("%s archived=%v", tc.policy, tc.archiveLocally), func(t *testing.T) {
+			t.Parallel()
 			w := newWorld(t)
 			local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk"}})
-			require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
-			b, _ := w.binder.ByLocal(w.ctx, "product", local)
+			require.NoError(t, w.export(t, local))
+			b := mustBinding(t, w, local)
 			if tc.archiveLocally {
 				w.local.SetActive(local, false)
 			} else {
 				w.local.Remove(local)
 			}
-			del := &connector.DeleteFlow{Model: "product", Local: w.local, Remote: w.remote, Binder: w.binder, Policy: tc.policy}
+			del := &connector.DeleteFlow{Model: "product", Local: w.local, Remote: w.remote, Binder: w.binder, Policy: tc.policy, Locker: w.lock}
 			require.NoError(t, del.Delete(w.ctx, local))
 			_, exists := w.remote.Get(b.RemoteID)
 			assert.Equal(t, tc.remoteExists, exists)
 			assert.Equal(t, tc.remoteActive, w.remote.IsActive(b.RemoteID))
-			_, err := w.binder.ByLocal(w.ctx, "product", local)
+			after, err := w.binder.ByLocal(w.ctx, "product", local)
 			assert.Equal(t, tc.stillBound, err == nil)
+			assert.Equal(t, tc.state, after.RemoteState)
+			if tc.archiveLocally {
+				assert.True(t, isNothingToDo(del.Delete(w.ctx, local)), "a deletion applied twice")
+			}
 		})
 	}
 }
 
 func TestDeleteOfAMissingRemoteRecordIsDone(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk"}})
-	require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
+	require.NoError(t, w.export(t, local))
 	b, _ := w.binder.ByLocal(w.ctx, "product", local)
 	w.remote.Remove(b.RemoteID)
 	w.local.Remove(local)
-	del := &connector.DeleteFlow{Model: "product", Remote: w.remote, Binder: w.binder, Policy: connector.DeleteRemote}
+	del := &connector.DeleteFlow{Model: "product", Remote: w.remote, Binder: w.binder, Policy: connector.DeleteRemote, Locker: w.lock}
 	require.NoError(t, del.Delete(w.ctx, local))
 	assert.True(t, isNothingToDo(del.Delete(w.ctx, local)), "an unbound record has nothing to delete")
 }
 
 func TestDeleteOfAReactivatedRecordIsNothingToDo(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk"}})
-	require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
-	del := &connector.DeleteFlow{Model: "product", Local: w.local, Remote: w.remote, Binder: w.binder, Policy: connector.DeleteRemote}
+	require.NoError(t, w.export(t, local))
+	del := &connector.DeleteFlow{Model: "product", Local: w.local, Remote: w.remote, Binder: w.binder, Policy: connector.DeleteRemote, Locker: w.lock}
 	assert.True(t, isNothingToDo(del.Delete(w.ctx, local)))
 	assert.Equal(t, 1, w.remote.Len())
 }
 
 func TestDeleteArchiveNeedsAnArchiver(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk"}})
-	require.NoError(t, w.exp.Export(w.ctx, local, connector.ExportOptions{}))
-	del := &connector.DeleteFlow{Model: "product", Remote: plainAdapter{w.remote}, Binder: w.binder, Policy: connector.ArchiveRemote}
+	require.NoError(t, w.export(t, local))
+	del := &connector.DeleteFlow{Model: "product", Remote: plainAdapter{w.remote}, Binder: w.binder, Policy: connector.ArchiveRemote, Locker: w.lock}
 	assert.True(t, connector.IsPermanent(del.Delete(w.ctx, local)))
 }
 

@@ -13,20 +13,12 @@ type Importer interface {
 	Import(ctx context.Context, remoteID string, opts ImportOptions) error
 }
 
-// ImportOptions adjust one import.
+// ImportOptions adjust one import. They are a job's arguments, and so part of
+// its identity key: a forced import is never dropped as a duplicate of a
+// normal one.
 type ImportOptions struct {
 	// Force imports the record even when its binding says it is up to date.
 	Force bool `json:"force,omitempty"`
-}
-
-// Dependency is a record that must be imported (or exported) before the one
-// at hand, because the latter points at it.
-type Dependency struct {
-	Model string
-	ID    string
-	// Always syncs it even when it is already bound (a customer whose
-	// addresses an order needs up to date).
-	Always bool
 }
 
 // DependencyImporter imports a record of another model synchronously, for
@@ -37,9 +29,9 @@ type DependencyImporter interface {
 }
 
 // ImportFlow is the standard import of one record: read it remotely, skip it
-// when up to date, import its dependencies, map it, create or update it
-// locally, bind it. Each model's import is an ImportFlow with its own
-// mapper and hooks.
+// when its content did not change since the last sync, import its
+// dependencies, map it, create or update it locally, bind it. Each model's
+// import is an ImportFlow with its own mapper and hooks.
 //
 // It is a Handler of KindImport jobs whose RecordID is the remote ID and
 // whose args are ImportOptions.
@@ -60,17 +52,28 @@ type ImportFlow struct {
 	// MustSkip, when it returns a reason, ends the import as done without
 	// writing (a record of another shop, a draft).
 	MustSkip func(ctx context.Context, rec Record) (reason string, err error)
-	// AfterImport runs after the record is written and bound.
+	// AfterImport runs after the record is written and bound. When it
+	// fails, the sync is not recorded as done, so the retry writes the
+	// record again and runs the hook again: it must bear being run twice.
 	AfterImport func(ctx context.Context, rec Record, localID string, created bool) error
 
-	// Locker keeps two imports of a record from running at once; nil means
-	// one shared by this flow.
+	// TwoWay says that the model is also exported. The flow then reads the
+	// local record back after writing it, so that the export knows the
+	// write for its own and does not send it back, and it creates under a
+	// lock per model that the export takes too, so that a record is never
+	// created by both at once. A backend sets it when a model has both
+	// mappers.
+	TwoWay bool
+	// OnMissing says what to do when the local record of a binding was
+	// deleted; zero means RecreateMissing.
+	OnMissing MissingPolicy
+
+	// Locker keeps the import, export and delete of one record pair from
+	// running at once; nil means one lock for the whole process.
 	Locker Locker
-	// Now is the clock; nil means time.Now.
+	// Now is the clock of Binding.SyncedAt; nil means time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
-
-	ownLock KeyLock
 }
 
 // Work implements Handler.
@@ -84,7 +87,7 @@ func (f *ImportFlow) Work(ctx context.Context, job Job) error {
 
 // Import implements Importer.
 func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOptions) error {
-	unlock, err := lockRecord(f.Locker, &f.ownLock, "import", f.Model, remoteID)
+	ctx, unlock, err := lockFor(ctx, lockerOr(f.Locker), remoteKey(f.Model, remoteID), "import "+f.Model+" "+remoteID)
 	if err != nil {
 		return err
 	}
@@ -97,13 +100,16 @@ func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOpt
 	if err != nil {
 		return fmt.Errorf("import %s %s: read: %w", f.Model, remoteID, err)
 	}
-	binding, bound, err := lookup(f.Binder.ByRemote(ctx, f.Model, remoteID))
+	b, bound, err := lookup(f.Binder.ByRemote(ctx, f.Model, remoteID))
 	if err != nil {
 		return fmt.Errorf("import %s %s: %w", f.Model, remoteID, err)
 	}
-	if bound && !opts.Force && !rec.UpdatedAt.IsZero() && !binding.SyncedAt.Before(rec.UpdatedAt) {
-		return NothingToDo("%s %s is up to date (synced %s, changed %s)", f.Model, remoteID,
-			binding.SyncedAt.UTC().Format(time.RFC3339), rec.UpdatedAt.UTC().Format(time.RFC3339))
+	remoteHash, err := HashFields(rec.Fields)
+	if err != nil {
+		return Permanent(fmt.Errorf("import %s %s: %w", f.Model, remoteID, err))
+	}
+	if bound && !opts.Force && remoteHash == b.RemoteHash {
+		return NothingToDo("%s %s is unchanged since its last sync", f.Model, remoteID)
 	}
 	if f.MustSkip != nil {
 		reason, err := f.MustSkip(ctx, rec)
@@ -117,36 +123,107 @@ func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOpt
 	if err := f.importDependencies(ctx, rec); err != nil {
 		return err
 	}
-
-	values, err := f.Mapper.Map(&MapContext{Ctx: ctx, Model: f.Model, Record: rec, Create: !bound, Binder: f.Binder, Languages: f.Languages})
+	values, err := f.mapRecord(ctx, rec, !bound)
 	if err != nil {
-		return mappingFailure(err)
+		return err
+	}
+	importHash, err := HashFields(values)
+	if err != nil {
+		return Permanent(fmt.Errorf("import %s %s: %w", f.Model, remoteID, err))
 	}
 
-	localID, created := binding.LocalID, false
+	next := b
+	next.Model, next.RemoteID = f.Model, remoteID
+	next.RemoteVersion, next.RemoteHash = rec.UpdatedAt, remoteHash
+	if bound && !opts.Force && importHash == b.ImportHash {
+		// The remote record changed in fields this mapping does not read.
+		next.SyncedAt = now(f.Now)
+		if err := f.Binder.Bind(ctx, next); err != nil {
+			return bindFailure(fmt.Errorf("import %s %s: %w", f.Model, remoteID, err))
+		}
+		return NothingToDo("%s %s: the local record already has these values", f.Model, remoteID)
+	}
+
+	// A pair bound but never synced in full was created by an attempt
+	// whose hook failed: for the hook, the record is still new.
+	created := bound && b.SyncedAt.IsZero()
 	if !bound {
-		localID, created, err = f.create(ctx, remoteID, values)
-		if err != nil {
+		if next, created, err = f.create(ctx, rec, values); err != nil {
 			return err
 		}
-	} else if err := f.Local.Update(ctx, localID, values); err != nil {
-		return fmt.Errorf("import %s %s: update local %s: %w", f.Model, remoteID, localID, err)
+	} else if err := f.Local.Update(ctx, b.LocalID, values); err != nil {
+		if !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("import %s %s: update local %s: %w", f.Model, remoteID, b.LocalID, err)
+		}
+		if next, err = f.recreate(ctx, rec, b); err != nil {
+			return err
+		}
+		created = true
 	}
-	if err := f.Binder.Bind(ctx, Binding{Model: f.Model, RemoteID: remoteID, LocalID: localID, SyncedAt: now(f.Now), ExportHash: binding.ExportHash}); err != nil {
-		return bindFailure(fmt.Errorf("import %s %s: bind to local %s: %w", f.Model, remoteID, localID, err))
+	next.RemoteVersion, next.RemoteHash = rec.UpdatedAt, remoteHash
+	next.ImportHash, next.ExportHash = importHash, ""
+	next.LocalVersion, next.LocalHash = time.Time{}, ""
+	if f.TwoWay {
+		if next.LocalVersion, next.LocalHash, err = readBack(ctx, f.Local, next.LocalID); err != nil {
+			return fmt.Errorf("import %s %s: read back local %s: %w", f.Model, remoteID, next.LocalID, err)
+		}
 	}
 	if f.AfterImport != nil {
-		if err := f.AfterImport(ctx, rec, localID, created); err != nil {
+		if err := f.AfterImport(ctx, rec, next.LocalID, created); err != nil {
 			return fmt.Errorf("import %s %s: after import: %w", f.Model, remoteID, err)
 		}
+	}
+	next.SyncedAt = now(f.Now)
+	if err := f.Binder.Bind(ctx, next); err != nil {
+		return bindFailure(fmt.Errorf("import %s %s: bind to local %s: %w", f.Model, remoteID, next.LocalID, err))
 	}
 	return nil
 }
 
-// create makes the local record, unless an earlier attempt made it and lost
-// the answer or the binding: then it finds that one and updates it.
-func (f *ImportFlow) create(ctx context.Context, remoteID string, values map[string]any) (string, bool, error) {
-	ref := Ref(f.Model, remoteID)
+func (f *ImportFlow) mapRecord(ctx context.Context, rec Record, create bool) (map[string]any, error) {
+	values, err := f.Mapper.Map(ctx, &MapContext{Model: f.Model, Record: rec, Create: create, Replace: !create && replaces(f.Local), Binder: f.Binder, Languages: f.Languages})
+	if err != nil {
+		return nil, mappingFailure(err)
+	}
+	return values, nil
+}
+
+// create makes the local record of an unbound remote one and binds it at
+// once, before anything else can fail, so that the record is not lost. An
+// earlier attempt that made the record and lost the answer or the binding is
+// found by its reference instead of made twice.
+func (f *ImportFlow) create(ctx context.Context, rec Record, values map[string]any) (Binding, bool, error) {
+	if f.TwoWay {
+		var unlock func()
+		var err error
+		ctx, unlock, err = lockFor(ctx, lockerOr(f.Locker), createKey(f.Model), "create "+f.Model+" for remote "+rec.ID)
+		if err != nil {
+			return Binding{}, false, err
+		}
+		defer unlock()
+		// The export may have bound the pair while this import waited.
+		if _, bound, err := lookup(f.Binder.ByRemote(ctx, f.Model, rec.ID)); err != nil || bound {
+			if err == nil {
+				err = Retryable(fmt.Errorf("%s %s was bound while the import waited to create it", f.Model, rec.ID), NotCounted(), After(time.Millisecond))
+			}
+			return Binding{}, false, err
+		}
+	}
+	id, created, err := f.findOrCreate(ctx, rec.ID, values)
+	if err != nil {
+		return Binding{}, false, err
+	}
+	b := Binding{Model: f.Model, RemoteID: rec.ID, LocalID: id}
+	if err := f.Binder.Bind(ctx, b); err != nil {
+		return Binding{}, false, bindFailure(fmt.Errorf("import %s %s: bind to local %s: %w", f.Model, rec.ID, id, err))
+	}
+	return b, created, nil
+}
+
+// findOrCreate creates the local record under the remote record's
+// reference, unless an earlier attempt did.
+func (f *ImportFlow) findOrCreate(ctx context.Context, remoteID string, values map[string]any) (string, bool, error) {
+	ref := Ref(f.Model, remoteID, 0)
 	if finder, ok := f.Local.(Finder); ok {
 		id, err := finder.FindByRef(ctx, ref)
 		switch {
@@ -165,6 +242,28 @@ func (f *ImportFlow) create(ctx context.Context, remoteID string, values map[str
 		return "", false, fmt.Errorf("import %s %s: create: %w", f.Model, remoteID, err)
 	}
 	return id, true, nil
+}
+
+// recreate creates again the local record of b, deleted locally, as the
+// model's missing-record policy allows, and moves the binding to it.
+func (f *ImportFlow) recreate(ctx context.Context, rec Record, b Binding) (Binding, error) {
+	if f.OnMissing == FailMissing {
+		return Binding{}, Permanent(fmt.Errorf("import %s %s: local record %s was deleted, and the model's policy is to fail: %w", f.Model, rec.ID, b.LocalID, ErrNotFound))
+	}
+	values, err := f.mapRecord(ctx, rec, true)
+	if err != nil {
+		return Binding{}, err
+	}
+	id, _, err := f.findOrCreate(ctx, rec.ID, values)
+	if err != nil {
+		return Binding{}, err
+	}
+	next := Binding{Model: f.Model, RemoteID: rec.ID, LocalID: id, Generation: b.Generation}
+	if err := f.Binder.Rebind(ctx, b, next); err != nil {
+		return Binding{}, bindFailure(fmt.Errorf("import %s %s: rebind from local %s to %s: %w", f.Model, rec.ID, b.LocalID, id, err))
+	}
+	f.logger().Info("created again a local record deleted locally", "model", f.Model, "remote_id", rec.ID, "old_local_id", b.LocalID, "local_id", id)
+	return next, nil
 }
 
 func (f *ImportFlow) importDependencies(ctx context.Context, rec Record) error {
@@ -188,71 +287,4 @@ func (f *ImportFlow) logger() *slog.Logger {
 		return f.Logger
 	}
 	return slog.Default()
-}
-
-// Ref is the reference under which a flow creates the record of model and
-// id on the other side: stable across retries, so that a retried create
-// finds the first one's result (see Adapter.Create).
-func Ref(model, id string) string { return model + "/" + id }
-
-// lookup turns ErrNotBound into a flag.
-func lookup(b Binding, err error) (Binding, bool, error) {
-	if errors.Is(err, ErrNotBound) {
-		return Binding{}, false, nil
-	}
-	if err != nil {
-		return Binding{}, false, err
-	}
-	return b, true, nil
-}
-
-// mappingFailure fails the job for good on bad data (retrying maps it the
-// same way) unless the cause is a passing one.
-func mappingFailure(err error) error {
-	if IsRetryable(err) || IsPermanent(err) {
-		return err
-	}
-	return Permanent(err)
-}
-
-// bindFailure retries a job whose binding lost a race: the retry reads the
-// winner's binding.
-func bindFailure(err error) error {
-	if errors.Is(err, ErrBindingConflict) {
-		return Retryable(err)
-	}
-	return err
-}
-
-// syncDependencies syncs, one after the other, the dependencies that are not
-// bound yet (or that ask to be synced always); byID is the binder's look-up
-// on the dependency's side.
-func syncDependencies(ctx context.Context, deps []Dependency,
-	byID func(ctx context.Context, model, id string) (Binding, error),
-	sync func(ctx context.Context, model, id string) error) error {
-	for _, d := range deps {
-		if !d.Always {
-			_, bound, err := lookup(byID(ctx, d.Model, d.ID))
-			if err != nil {
-				return fmt.Errorf("dependency %s %s: %w", d.Model, d.ID, err)
-			}
-			if bound {
-				continue
-			}
-		}
-		err := sync(ctx, d.Model, d.ID)
-		var nothing *NothingToDoError
-		if err != nil && !errors.As(err, &nothing) {
-			return fmt.Errorf("dependency %s %s: %w", d.Model, d.ID, err)
-		}
-	}
-	return nil
-}
-
-// now reads clock, or time.Now when nil, in UTC.
-func now(clock func() time.Time) time.Time {
-	if clock != nil {
-		return clock().UTC()
-	}
-	return time.Now().UTC()
 }

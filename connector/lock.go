@@ -1,17 +1,28 @@
 package connector
 
 import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
 
-// Locker keeps two syncs of the same record from running at once, also when
-// one of them runs inside another job (an order's import importing its
-// customer). The flows try the lock and, when it is taken, retry the job
-// later without counting the attempt.
+// Locker keeps two syncs of the same record pair from running at once: an
+// import, an export and a delete of one binding take the same lock, also
+// when one of them runs inside another job (an order's import importing its
+// customer). The flows try the lock and, when another holds it, retry the
+// job later without counting the attempt.
+//
+// KeyLock serves one process; a lock shared by several processes (a
+// PostgreSQL advisory lock) fits behind the same interface.
 type Locker interface {
-	// TryLock takes the lock of key, or reports that another holds it.
-	TryLock(key string) (unlock func(), ok bool)
+	// TryLock takes the lock of key, or reports that another holder has
+	// it. The lock is held until unlock is called (a lock shared by
+	// processes is also freed when its process dies). An error means the
+	// lock could not be asked for (its database is unreachable).
+	TryLock(ctx context.Context, key string) (unlock func(), ok bool, err error)
 }
 
 // KeyLock is the in-process Locker. Its zero value is ready.
@@ -21,42 +32,119 @@ type KeyLock struct {
 }
 
 // TryLock implements Locker.
-func (l *KeyLock) TryLock(key string) (func(), bool) {
+func (l *KeyLock) TryLock(ctx context.Context, key string) (func(), bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.held == nil {
 		l.held = map[string]struct{}{}
 	}
 	if _, busy := l.held[key]; busy {
-		return nil, false
+		return nil, false, nil
 	}
 	l.held[key] = struct{}{}
+	var once sync.Once
 	return func() {
-		l.mu.Lock()
-		delete(l.held, key)
-		l.mu.Unlock()
-	}, true
+		once.Do(func() {
+			l.mu.Lock()
+			delete(l.held, key)
+			l.mu.Unlock()
+		})
+	}, true, nil
 }
+
+// The lock keys of the flows. A pair is keyed by its remote ID whenever it is
+// known (an import knows it from the start, an export and a delete from the
+// binding), so that every flow of one binding takes the same lock; a local
+// record not bound yet is keyed by its local ID.
+func remoteKey(model, remoteID string) string { return model + " remote " + remoteID }
+func localKey(model, localID string) string   { return model + " local " + localID }
+
+// createKey is the lock that a model synced both ways takes around "look up
+// the binding, create, bind", so that the import and the export never both
+// create the same record pair (see ImportFlow.TwoWay).
+func createKey(model string) string { return model + " creates" }
 
 // busyRetry is how long a job waits when the record's lock is taken: the
 // holder is usually done within a few calls.
 const busyRetry = 2 * time.Second
 
-// lockRecord takes the lock of a sync, or returns the error that retries the
-// job without counting the attempt. A flow without a Locker uses its own.
-func lockRecord(l Locker, own *KeyLock, what, model, id string) (func(), error) {
-	if l == nil {
-		l = own
-	}
-	unlock, ok := l.TryLock(what + ":" + model + ":" + id)
-	if !ok {
-		return nil, Retryable(&busyError{what: what, model: model, id: id}, NotCounted(), After(busyRetry))
-	}
-	return unlock, nil
+// BusyError is the cause of the retry of a job whose record pair is locked by
+// another job.
+type BusyError struct {
+	// Key is the lock's key, Job names the job that asked for it.
+	Key, Job string
 }
 
-type busyError struct{ what, model, id string }
+func (e *BusyError) Error() string {
+	return fmt.Sprintf("%s: %s is locked by another job", e.Job, e.Key)
+}
 
-func (e *busyError) Error() string {
-	return "another " + e.what + " of " + e.model + " " + e.id + " is running"
+// CycleError fails a job whose dependencies lead back to a record the same
+// job already holds: a user that needs its customer that needs its user.
+// Retrying cannot help; the mapping's dependencies must change.
+type CycleError struct {
+	// Chain lists the syncs from the job's own to the one that closed the
+	// cycle.
+	Chain []string
+}
+
+func (e *CycleError) Error() string {
+	return "dependency cycle: " + strings.Join(e.Chain, " → ")
+}
+
+// heldLock is one lock held by a call chain; the chain rides in the context
+// so that a dependency's sync can tell a cycle from a lock held by another
+// job.
+type heldLock struct {
+	key, job string
+	parent   *heldLock
+}
+
+type heldLockKey struct{}
+
+// chain lists the jobs of the call chain, outermost first.
+func (h *heldLock) chain() []string {
+	var out []string
+	for l := h; l != nil; l = l.parent {
+		out = append(out, l.job)
+	}
+	slices.Reverse(out)
+	return out
+}
+
+// lockFor takes the lock of key for job (named for messages), or returns the
+// error that retries the job without counting the attempt, or that fails it
+// when the lock is held by its own call chain. The returned context carries
+// the lock, for the dependencies synced under it.
+func lockFor(ctx context.Context, l Locker, key, job string) (context.Context, func(), error) {
+	held, _ := ctx.Value(heldLockKey{}).(*heldLock)
+	for h := held; h != nil; h = h.parent {
+		if h.key == key {
+			return nil, nil, Permanent(&CycleError{Chain: append(held.chain(), job)})
+		}
+	}
+	unlock, ok, err := l.TryLock(ctx, key)
+	if err != nil {
+		return nil, nil, Retryable(fmt.Errorf("%s: lock %s: %w", job, key, err))
+	}
+	if !ok {
+		return nil, nil, Retryable(&BusyError{Key: key, Job: job}, NotCounted(), After(busyRetry))
+	}
+	return context.WithValue(ctx, heldLockKey{}, &heldLock{key: key, job: job, parent: held}), unlock, nil
+}
+
+// processLock is the Locker of the flows that were given none: one for the
+// whole process, so that the import, export and delete flows of a model
+// share it without being told.
+var processLock KeyLock
+
+// lockerOr is l, or the process's lock when nil.
+func lockerOr(l Locker) Locker {
+	if l != nil {
+		return l
+	}
+	return &processLock
 }

@@ -4,29 +4,28 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 )
 
 // Mapper turns a record of one system into the values of the other. The
 // import flow maps QoQa records to OpenERP values and the export flow the
 // other way.
 type Mapper interface {
-	Map(mc *MapContext) (map[string]any, error)
+	Map(ctx context.Context, mc *MapContext) (map[string]any, error)
 }
 
 // MapContext is what a mapping reads: the source record and the facts about
 // the sync at hand.
 type MapContext struct {
-	Ctx context.Context
 	// Model names the source model in errors.
 	Model  string
 	Record Record
 	// Create is true when the values will create a record, false for an
-	// update: rules made with OnCreate run only then.
+	// update: rules made with OnCreate run only then, or with Replace.
 	Create bool
-	// Changed lists the source fields that changed, for a partial update;
-	// nil means every field. Rules made with WhenChanged read it.
-	Changed []string
+	// Replace is true when the values update a record by replacing it
+	// whole (see FullUpdater): a field left out would be erased, so rules
+	// made with OnCreate run too.
+	Replace bool
 	// Binder resolves relations (see Bound and BoundRemote).
 	Binder Binder
 	// Languages are the backend's languages, OpenERP codes (fr_FR, de_DE).
@@ -43,19 +42,6 @@ func (mc *MapContext) Err(field string, err error) error {
 		return err
 	}
 	return &MappingError{Model: mc.Model, RecordID: mc.Record.ID, Field: field, Err: err}
-}
-
-// changed reports whether a rule that depends on fields should run.
-func (mc *MapContext) changed(fields []string) bool {
-	if mc.Changed == nil {
-		return true
-	}
-	for _, f := range fields {
-		if slices.Contains(mc.Changed, f) {
-			return true
-		}
-	}
-	return false
 }
 
 // MappingError names the model, the record and the field that did not map,
@@ -75,16 +61,18 @@ func (e *MappingError) Unwrap() error { return e.Err }
 
 // Converter turns a source value into a target value. It receives nil for an
 // absent value only when the rule asks (see Field).
-type Converter func(mc *MapContext, v any) (any, error)
+type Converter func(ctx context.Context, mc *MapContext, v any) (any, error)
 
 // Rule is one step of a Mapping.
 type Rule interface {
-	apply(mc *MapContext, out map[string]any) error
+	apply(ctx context.Context, mc *MapContext, out map[string]any) error
 }
 
-type ruleFunc func(mc *MapContext, out map[string]any) error
+type ruleFunc func(ctx context.Context, mc *MapContext, out map[string]any) error
 
-func (f ruleFunc) apply(mc *MapContext, out map[string]any) error { return f(mc, out) }
+func (f ruleFunc) apply(ctx context.Context, mc *MapContext, out map[string]any) error {
+	return f(ctx, mc, out)
+}
 
 // Mapping is a declarative Mapper: its rules run in order, each adding target
 // values, then Finish sees the whole result.
@@ -95,29 +83,27 @@ func (f ruleFunc) apply(mc *MapContext, out map[string]any) error { return f(mc,
 //			connector.Field("sku", "default_code"),
 //			connector.Field("unit_price", "list_price", connector.CentsToAmount),
 //			connector.OnCreate(connector.Field("id", "x_qoqa_id")),
-//			connector.WhenChanged([]string{"translations"}, connector.Compute("name", productName)),
+//			connector.Compute("name", productName),
 //		},
 //	}
 type Mapping struct {
 	Model string
 	Rules []Rule
 	// Finish runs after every rule, to check or adjust the values.
-	Finish func(mc *MapContext, out map[string]any) error
+	Finish func(ctx context.Context, mc *MapContext, out map[string]any) error
 }
 
 // Map implements Mapper.
-func (m Mapping) Map(mc *MapContext) (map[string]any, error) {
+func (m Mapping) Map(ctx context.Context, mc *MapContext) (map[string]any, error) {
 	if mc.Model == "" {
 		mc.Model = m.Model
 	}
 	out := map[string]any{}
-	for _, r := range m.Rules {
-		if err := r.apply(mc, out); err != nil {
-			return nil, err
-		}
+	if err := applyAll(ctx, mc, out, m.Rules); err != nil {
+		return nil, err
 	}
 	if m.Finish != nil {
-		if err := m.Finish(mc, out); err != nil {
+		if err := m.Finish(ctx, mc, out); err != nil {
 			return nil, mc.Err("(finish)", err)
 		}
 	}
@@ -129,7 +115,7 @@ func (m Mapping) Map(mc *MapContext) (map[string]any, error) {
 // calling the converters: "no value" stays "no value" (each adapter writes it
 // as its system does, OpenERP's False for example).
 func Field(from, to string, convs ...Converter) Rule {
-	return ruleFunc(func(mc *MapContext, out map[string]any) error {
+	return ruleFunc(func(ctx context.Context, mc *MapContext, out map[string]any) error {
 		v := mc.Record.Fields[from]
 		if v == nil {
 			out[to] = nil
@@ -137,7 +123,7 @@ func Field(from, to string, convs ...Converter) Rule {
 		}
 		for _, c := range convs {
 			var err error
-			if v, err = c(mc, v); err != nil {
+			if v, err = c(ctx, mc, v); err != nil {
 				return mc.Err(from, err)
 			}
 		}
@@ -148,9 +134,9 @@ func Field(from, to string, convs ...Converter) Rule {
 
 // Compute sets the target field to what fn returns; field names the rule in
 // errors.
-func Compute(to string, fn func(mc *MapContext) (any, error)) Rule {
-	return ruleFunc(func(mc *MapContext, out map[string]any) error {
-		v, err := fn(mc)
+func Compute(to string, fn func(ctx context.Context, mc *MapContext) (any, error)) Rule {
+	return ruleFunc(func(ctx context.Context, mc *MapContext, out map[string]any) error {
+		v, err := fn(ctx, mc)
 		if err != nil {
 			return mc.Err(to, err)
 		}
@@ -160,31 +146,21 @@ func Compute(to string, fn func(mc *MapContext) (any, error)) Rule {
 }
 
 // OnCreate applies rules only when the values create a record: fields that
-// must not be overwritten later (a reference, an initial state).
+// must not be overwritten later (a reference, an initial state). They also
+// run when the values replace a record whole (MapContext.Replace), since a
+// field left out of those would be erased.
 func OnCreate(rules ...Rule) Rule {
-	return ruleFunc(func(mc *MapContext, out map[string]any) error {
-		if !mc.Create {
+	return ruleFunc(func(ctx context.Context, mc *MapContext, out map[string]any) error {
+		if !mc.Create && !mc.Replace {
 			return nil
 		}
-		return applyAll(mc, out, rules)
+		return applyAll(ctx, mc, out, rules)
 	})
 }
 
-// WhenChanged applies rules only when one of the source fields changed (or
-// when every field is taken as changed), so that a partial update writes only
-// what moved.
-func WhenChanged(fields []string, rules ...Rule) Rule {
-	return ruleFunc(func(mc *MapContext, out map[string]any) error {
-		if !mc.changed(fields) {
-			return nil
-		}
-		return applyAll(mc, out, rules)
-	})
-}
-
-func applyAll(mc *MapContext, out map[string]any, rules []Rule) error {
+func applyAll(ctx context.Context, mc *MapContext, out map[string]any, rules []Rule) error {
 	for _, r := range rules {
-		if err := r.apply(mc, out); err != nil {
+		if err := r.apply(ctx, mc, out); err != nil {
 			return err
 		}
 	}
@@ -197,7 +173,7 @@ func applyAll(mc *MapContext, out map[string]any, rules []Rule) error {
 // commands). An element is a map of fields; its "id", if any, is its
 // record ID in errors.
 func Children(from, to string, child Mapper, wrap func(items []map[string]any) any) Rule {
-	return ruleFunc(func(mc *MapContext, out map[string]any) error {
+	return ruleFunc(func(ctx context.Context, mc *MapContext, out map[string]any) error {
 		raw := mc.Record.Fields[from]
 		if raw == nil {
 			return nil
@@ -225,8 +201,7 @@ func Children(from, to string, child Mapper, wrap func(items []map[string]any) a
 			if fields["id"] == nil {
 				cmc.Record.ID = fmt.Sprintf("%s[%d]", mc.Record.ID, i)
 			}
-			cmc.Changed = nil
-			v, err := child.Map(&cmc)
+			v, err := child.Map(ctx, &cmc)
 			if err != nil {
 				return err
 			}

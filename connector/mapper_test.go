@@ -3,6 +3,7 @@ package connector_test
 import (
 	"context"
 	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -27,18 +28,18 @@ func orderMapping() connector.Mapping {
 			connector.Field("created_at", "date_order", connector.ParseTime(connector.ISO8601Offset), connector.FormatTime(connector.UTCDateTime, nil)),
 			connector.Field("language_id", "lang", connector.Language(qoqaLanguages)),
 			connector.Field("note", "note"),
-			connector.OnCreate(connector.Compute("name", func(mc *connector.MapContext) (any, error) {
+			connector.OnCreate(connector.Compute("name", func(ctx context.Context, mc *connector.MapContext) (any, error) {
 				return "QOQA-" + mc.Record.ID, nil
 			})),
-			connector.WhenChanged([]string{"items"}, connector.Children("items", "order_line", line, func(items []map[string]any) any {
+			connector.Children("items", "order_line", line, func(items []map[string]any) any {
 				cmds := make([]any, len(items))
 				for i, it := range items {
 					cmds[i] = []any{0, 0, it}
 				}
 				return cmds
-			})),
+			}),
 		},
-		Finish: func(mc *connector.MapContext, out map[string]any) error {
+		Finish: func(ctx context.Context, mc *connector.MapContext, out map[string]any) error {
 			out["origin"] = "qoqa"
 			return nil
 		},
@@ -46,6 +47,7 @@ func orderMapping() connector.Mapping {
 }
 
 func TestMappingRules(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	binder := binding.NewMemory()
 	require.NoError(t, binder.Bind(ctx, connector.Binding{Model: "variation", RemoteID: "77", LocalID: "5"}))
@@ -57,8 +59,8 @@ func TestMappingRules(t *testing.T) {
 			map[string]any{"id": float64(1), "variation_id": "77", "quantity": float64(2), "unit_price": float64(2950)},
 		},
 	}}
-	mc := &connector.MapContext{Ctx: ctx, Record: rec, Create: true, Binder: binder, Languages: []string{"fr_FR", "de_CH"}}
-	got, err := orderMapping().Map(mc)
+	mc := &connector.MapContext{Record: rec, Create: true, Binder: binder, Languages: []string{"fr_FR", "de_CH"}}
+	got, err := orderMapping().Map(ctx, mc)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]any{
 		"date_order": "2013-10-11 15:34:41",
@@ -69,23 +71,28 @@ func TestMappingRules(t *testing.T) {
 		"origin":     "qoqa",
 	}, got)
 
-	// An update leaves out create-only rules; a partial one leaves out the
-	// rules of fields that did not change.
-	mc = &connector.MapContext{Ctx: ctx, Record: rec, Binder: binder, Languages: []string{"de_DE"}, Changed: []string{"language_id"}}
-	got, err = orderMapping().Map(mc)
+	// An update leaves out create-only rules, unless it replaces the
+	// record whole: then a field left out would be erased.
+	mc = &connector.MapContext{Record: rec, Binder: binder, Languages: []string{"de_DE"}}
+	got, err = orderMapping().Map(ctx, mc)
 	require.NoError(t, err)
 	assert.NotContains(t, got, "name")
-	assert.NotContains(t, got, "order_line")
+	assert.Contains(t, got, "order_line")
 	assert.Equal(t, "de_DE", got["lang"])
+	mc = &connector.MapContext{Record: rec, Binder: binder, Languages: []string{"de_DE"}, Replace: true}
+	got, err = orderMapping().Map(ctx, mc)
+	require.NoError(t, err)
+	assert.Equal(t, "QOQA-9", got["name"])
 }
 
 func TestMappingErrorsNameTheField(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	rec := connector.Record{ID: "9", Fields: map[string]any{
 		"created_at": "2013-10-11T17:34:41+0200", "language_id": float64(1),
 		"items": []any{map[string]any{"id": float64(3), "variation_id": float64(404), "quantity": 1.0, "unit_price": 1.0}},
 	}}
-	_, err := orderMapping().Map(&connector.MapContext{Ctx: ctx, Record: rec, Binder: binding.NewMemory(), Languages: []string{"fr_FR"}})
+	_, err := orderMapping().Map(ctx, &connector.MapContext{Record: rec, Binder: binding.NewMemory(), Languages: []string{"fr_FR"}})
 	var me *connector.MappingError
 	require.ErrorAs(t, err, &me)
 	assert.Equal(t, "order.items", me.Model)
@@ -94,60 +101,77 @@ func TestMappingErrorsNameTheField(t *testing.T) {
 	assert.ErrorIs(t, err, connector.ErrNotBound)
 
 	rec.Fields["language_id"] = float64(3)
-	_, err = orderMapping().Map(&connector.MapContext{Ctx: ctx, Record: rec, Binder: binding.NewMemory(), Languages: []string{"fr_FR"}})
+	_, err = orderMapping().Map(ctx, &connector.MapContext{Record: rec, Binder: binding.NewMemory(), Languages: []string{"fr_FR"}})
 	require.ErrorAs(t, err, &me)
 	assert.Equal(t, "order", me.Model)
 	assert.Equal(t, "language_id", me.Field)
 
-	m := connector.Mapping{Model: "voucher", Finish: func(*connector.MapContext, map[string]any) error { return errors.New("amount < 0") }}
-	_, err = m.Map(&connector.MapContext{Record: connector.Record{ID: "4"}})
+	m := connector.Mapping{Model: "voucher", Finish: func(context.Context, *connector.MapContext, map[string]any) error { return errors.New("amount < 0") }}
+	_, err = m.Map(ctx, &connector.MapContext{Record: connector.Record{ID: "4"}})
 	assert.EqualError(t, err, "map voucher 4, field (finish): amount < 0")
 }
 
 func TestMoneyConverters(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[any]int64{29.5: 2950, 0.125: 13, -0.125: -13, 0.005: 1, 19.99: 1999, "12.345": 1235, 1.005: 101, 2.675: 268, 0.0: 0} {
-		got, err := connector.AmountToCents(nil, in)
+		got, err := connector.AmountToCents(context.Background(), nil, in)
 		require.NoError(t, err, "%v", in)
 		assert.Equal(t, want, got, "%v rounds half away from zero", in)
 	}
-	got, err := connector.CentsToAmount(nil, float64(2950))
+	got, err := connector.CentsToAmount(context.Background(), nil, float64(2950))
 	require.NoError(t, err)
 	assert.Equal(t, 29.5, got)
-	_, err = connector.CentsToAmount(nil, 29.5)
+	_, err = connector.CentsToAmount(context.Background(), nil, 29.5)
 	assert.Error(t, err, "cents have no fraction")
 }
 
+// An amount whose cents pass int64 is an error, never a wrapped-around
+// negative amount.
+func TestAmountToCentsOutOfRange(t *testing.T) {
+	t.Parallel()
+	for _, in := range []float64{92233720368547758, -92233720368547759, 1e19, math.Inf(1), math.NaN()} {
+		got, err := connector.AmountToCents(context.Background(), nil, in)
+		assert.ErrorContains(t, err, "out of range", "%v gave %v", in, got)
+	}
+	got, err := connector.AmountToCents(context.Background(), nil, 1e13)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1e15), got, "a large amount in range converts")
+}
+
 func TestTimeConverters(t *testing.T) {
+	t.Parallel()
 	parse := connector.ParseTime(connector.ISO8601Offset, connector.UTCDateTime, connector.DateOnly)
-	got, err := parse(nil, "2013-10-11T17:34:41+0200")
+	got, err := parse(context.Background(), nil, "2013-10-11T17:34:41+0200")
 	require.NoError(t, err)
 	assert.Equal(t, time.Date(2013, 10, 11, 15, 34, 41, 0, time.UTC), got)
-	got, err = parse(nil, "2013-10-11")
+	got, err = parse(context.Background(), nil, "2013-10-11")
 	require.NoError(t, err)
 	assert.Equal(t, time.Date(2013, 10, 11, 0, 0, 0, 0, time.UTC), got)
-	_, err = parse(nil, "yesterday")
+	_, err = parse(context.Background(), nil, "yesterday")
 	assert.ErrorContains(t, err, `"yesterday" is not a time`)
 
 	zurich, err := time.LoadLocation("Europe/Zurich")
 	require.NoError(t, err)
-	out, err := connector.FormatTime(connector.ISO8601Offset, zurich)(nil, time.Date(2013, 10, 11, 15, 34, 41, 0, time.UTC))
+	out, err := connector.FormatTime(connector.ISO8601Offset, zurich)(context.Background(), nil, time.Date(2013, 10, 11, 15, 34, 41, 0, time.UTC))
 	require.NoError(t, err)
 	assert.Equal(t, "2013-10-11T17:34:41+0200", out)
 }
 
 func TestLanguageConverters(t *testing.T) {
+	t.Parallel()
 	mc := &connector.MapContext{Languages: []string{"fr_FR", "de_DE"}}
-	id, err := connector.LanguageID(qoqaLanguages)(mc, "fr_FR")
+	id, err := connector.LanguageID(qoqaLanguages)(context.Background(), mc, "fr_FR")
 	require.NoError(t, err)
 	assert.Equal(t, 1, id)
-	_, err = connector.LanguageID(qoqaLanguages)(mc, "es_ES")
+	_, err = connector.LanguageID(qoqaLanguages)(context.Background(), mc, "es_ES")
 	assert.Error(t, err)
-	code, err := connector.Language(qoqaLanguages)(mc, "2")
+	code, err := connector.Language(qoqaLanguages)(context.Background(), mc, "2")
 	require.NoError(t, err)
 	assert.Equal(t, "de_DE", code)
 }
 
 func TestIDReadsEveryWireForm(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[any]string{"12": "12", float64(12): "12", int64(12): "12", 12: "12"} {
 		got, err := connector.ID(in)
 		require.NoError(t, err)

@@ -1,6 +1,7 @@
 package connector
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,7 +19,7 @@ type Translations map[string]any
 // numbers to two-letter prefixes, as for Language; entries in a language
 // the backend does not sync are left out.
 func Translated(field string, codes map[int]string) Converter {
-	return func(mc *MapContext, v any) (any, error) {
+	return func(ctx context.Context, mc *MapContext, v any) (any, error) {
 		list, ok := v.([]any)
 		if !ok {
 			return nil, fmt.Errorf("want a list of translations, got %T", v)
@@ -29,7 +30,7 @@ func Translated(field string, codes map[int]string) Converter {
 			if !ok {
 				return nil, fmt.Errorf("translation %d is a %T", i, e)
 			}
-			lang, err := Language(codes)(mc, entry["language_id"])
+			lang, err := Language(codes)(ctx, mc, entry["language_id"])
 			if err != nil {
 				continue // a language this backend does not sync
 			}
@@ -49,16 +50,16 @@ func Translated(field string, codes map[int]string) Converter {
 // product, {"name": "name", "description": "description_sale"}). A source
 // field that holds Translations gives each language its own value; a plain
 // value serves every language. Languages with no value at all are left out.
-func TranslationList(fields map[string]string, codes map[int]string) func(mc *MapContext) (any, error) {
+func TranslationList(fields map[string]string, codes map[int]string) func(ctx context.Context, mc *MapContext) (any, error) {
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	return func(mc *MapContext) (any, error) {
+	return func(ctx context.Context, mc *MapContext) (any, error) {
 		var out []any
 		for _, lang := range mc.Languages {
-			id, err := LanguageID(codes)(mc, lang)
+			id, err := LanguageID(codes)(ctx, mc, lang)
 			if err != nil {
 				return nil, err
 			}

@@ -1,6 +1,7 @@
 package connector_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,6 +11,7 @@ import (
 )
 
 func TestTranslatedReadsEachBackendLanguage(t *testing.T) {
+	t.Parallel()
 	mc := &connector.MapContext{Languages: []string{"fr_FR", "de_DE"}}
 	list := []any{
 		map[string]any{"language_id": float64(1), "name": "Lampe"},
@@ -17,14 +19,15 @@ func TestTranslatedReadsEachBackendLanguage(t *testing.T) {
 		map[string]any{"language_id": float64(3), "name": "Lampada"}, // not synced by this backend
 		map[string]any{"language_id": float64(4)},
 	}
-	got, err := connector.Translated("name", qoqaLanguages)(mc, list)
+	got, err := connector.Translated("name", qoqaLanguages)(context.Background(), mc, list)
 	require.NoError(t, err)
 	assert.Equal(t, connector.Translations{"fr_FR": "Lampe", "de_DE": "Leuchte"}, got)
-	_, err = connector.Translated("name", qoqaLanguages)(mc, "Lampe")
+	_, err = connector.Translated("name", qoqaLanguages)(context.Background(), mc, "Lampe")
 	assert.Error(t, err)
 }
 
 func TestTranslationListBuildsEntries(t *testing.T) {
+	t.Parallel()
 	mc := &connector.MapContext{
 		Languages: []string{"fr_FR", "de_DE", "it_IT"},
 		Record: connector.Record{Fields: map[string]any{
@@ -32,7 +35,7 @@ func TestTranslationListBuildsEntries(t *testing.T) {
 			"description_sale": "Design", // not translated: every language gets it
 		}},
 	}
-	got, err := connector.TranslationList(map[string]string{"name": "name", "description": "description_sale"}, qoqaLanguages)(mc)
+	got, err := connector.TranslationList(map[string]string{"name": "name", "description": "description_sale"}, qoqaLanguages)(context.Background(), mc)
 	require.NoError(t, err)
 	assert.Equal(t, []any{
 		map[string]any{"language_id": 1, "name": "Lampe", "description": "Design"},
@@ -42,6 +45,7 @@ func TestTranslationListBuildsEntries(t *testing.T) {
 }
 
 func TestTranslationsBaseValue(t *testing.T) {
+	t.Parallel()
 	tr := connector.Translations{"fr_FR": "Lampe", "de_DE": "Leuchte"}
 	assert.Equal(t, "Leuchte", tr.BaseValue([]string{"en_US", "de_DE", "fr_FR"}))
 	assert.Equal(t, "Leuchte", tr.BaseValue(nil), "without a preference, the first by code")

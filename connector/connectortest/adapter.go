@@ -18,28 +18,37 @@ import (
 )
 
 // Adapter is an in-memory connector.Adapter that is also a Finder, an
-// Archiver and an ActiveChecker. Its records get IDs 1, 2, 3...; every write
-// sets UpdatedAt to Now.
+// Archiver, an ActiveChecker, a Clock, a Windower and a FullUpdater. Its
+// records get IDs 1, 2, 3...; every write sets UpdatedAt to its clock's
+// time, truncated to the second as OpenERP's write_date and QoQa's
+// updated_at are. A record is archived when its "active" field is false.
 type Adapter struct {
 	// Name names the fake in errors.
 	Name string
 	// Idempotent makes a create with a ref already used answer the first
 	// create's ID, as QoQa's Idempotency-Key does.
 	Idempotent bool
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
+	// PartialUpdate makes Update write only the fields it is given, as
+	// OpenERP's write does; false replaces the whole record, as QoQa's
+	// PUT does.
+	PartialUpdate bool
+	// Clock is the system's own clock; nil means time.Now. A test sets it
+	// ahead of or behind the host's to check that nothing depends on the
+	// host's clock.
+	Clock func() time.Time
+	// Window caps the range one search covers (see connector.Windower);
+	// zero searches any range at once.
+	Window time.Duration
 
 	mu      sync.Mutex
 	nextID  int
-	records map[string]*stored
-	refs    map[string]string
+	records map[string]*connector.Record
+	refs    map[string]string // ref -> ID
+	refOf   map[string]string // ID -> ref
 	faults  map[string][]fault
 	calls   map[string]int
-}
-
-type stored struct {
-	rec    connector.Record
-	active bool
+	hooks   map[string]func()
+	after   map[string]func()
 }
 
 type fault struct {
@@ -49,6 +58,16 @@ type fault struct {
 
 // ErrLostAnswer is what a call whose answer was lost returns.
 var ErrLostAnswer = connector.Retryable(errors.New("connection reset after the request was sent"))
+
+var (
+	_ connector.Adapter       = (*Adapter)(nil)
+	_ connector.Finder        = (*Adapter)(nil)
+	_ connector.Archiver      = (*Adapter)(nil)
+	_ connector.ActiveChecker = (*Adapter)(nil)
+	_ connector.Clock         = (*Adapter)(nil)
+	_ connector.Windower      = (*Adapter)(nil)
+	_ connector.FullUpdater   = (*Adapter)(nil)
+)
 
 // New returns an empty adapter.
 func New(name string) *Adapter { return &Adapter{Name: name} }
@@ -66,7 +85,8 @@ func (a *Adapter) Put(rec connector.Record) string {
 	}
 	rec.UpdatedAt = a.now()
 	rec.Fields = maps.Clone(rec.Fields)
-	a.records[rec.ID] = &stored{rec: rec, active: true}
+	rec.Archived = false
+	a.records[rec.ID] = &rec
 	return rec.ID
 }
 
@@ -74,13 +94,11 @@ func (a *Adapter) Put(rec connector.Record) string {
 func (a *Adapter) Get(id string) (connector.Record, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	s, ok := a.records[id]
+	r, ok := a.records[id]
 	if !ok {
 		return connector.Record{}, false
 	}
-	r := s.rec
-	r.Fields = maps.Clone(r.Fields)
-	return r, true
+	return a.view(r), true
 }
 
 // Len is the number of records, archived ones included.
@@ -94,8 +112,8 @@ func (a *Adapter) Len() int {
 func (a *Adapter) IsActive(id string) bool {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	s, ok := a.records[id]
-	return ok && s.active
+	r, ok := a.records[id]
+	return ok && r.Fields["active"] != false
 }
 
 // Remove deletes a record as its system would, without a call.
@@ -103,6 +121,15 @@ func (a *Adapter) Remove(id string) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	delete(a.records, id)
+}
+
+// SetActive archives or reactivates a record as its system would.
+func (a *Adapter) SetActive(id string, active bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if r, ok := a.records[id]; ok {
+		a.setActive(r, active)
+	}
 }
 
 // Calls is how many times method was called.
@@ -129,24 +156,87 @@ func (a *Adapter) LoseAnswer(method string) {
 	a.faults[method] = append(a.faults[method], fault{err: ErrLostAnswer, afterWrite: true})
 }
 
+// OnCall runs fn, once, when method is next called, before the call does
+// anything: a test's way to change the system while a flow is in the middle
+// of a sync (a user's edit between the flow's read and its bind). fn runs
+// without the adapter's lock, so it may call any of its methods.
+func (a *Adapter) OnCall(method string, fn func()) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.init()
+	a.hooks[method] = fn
+}
+
+// OnReturn runs fn, once, when the next call of method has done its work
+// and before it returns: a test's way to act between a flow's write and what
+// the flow does next (another flow running between a create and its bind).
+// fn runs without the adapter's lock, so it may call any of its methods.
+func (a *Adapter) OnReturn(method string, fn func()) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.init()
+	a.after[method] = fn
+}
+
+// returning runs the OnReturn hook of method, if any.
+func (a *Adapter) returning(method string) {
+	a.mu.Lock()
+	hook := a.after[method]
+	delete(a.after, method)
+	a.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
+}
+
 func (a *Adapter) init() {
 	if a.records == nil {
-		a.records, a.refs = map[string]*stored{}, map[string]string{}
+		a.records, a.refs, a.refOf = map[string]*connector.Record{}, map[string]string{}, map[string]string{}
 		a.faults, a.calls = map[string][]fault{}, map[string]int{}
+		a.hooks, a.after = map[string]func(){}, map[string]func(){}
 	}
 }
 
 func (a *Adapter) now() time.Time {
-	if a.Now != nil {
-		return a.Now().UTC()
+	t := time.Now()
+	if a.Clock != nil {
+		t = a.Clock()
 	}
-	return time.Now().UTC()
+	return t.UTC().Truncate(time.Second)
 }
 
-// begin counts a call and takes its injected fault, if any. The caller holds
-// the lock.
+// view is a copy of r as a read returns it.
+func (a *Adapter) view(r *connector.Record) connector.Record {
+	out := *r
+	out.Fields = maps.Clone(r.Fields)
+	out.Archived = r.Fields["active"] == false
+	return out
+}
+
+func (a *Adapter) setActive(r *connector.Record, active bool) {
+	if r.Fields == nil {
+		r.Fields = map[string]any{}
+	}
+	if active {
+		delete(r.Fields, "active")
+	} else {
+		r.Fields["active"] = false
+	}
+	r.UpdatedAt = a.now()
+}
+
+// begin runs the method's hook, then takes the lock, counts the call and
+// takes its injected fault, if any. The caller unlocks.
 func (a *Adapter) begin(method string) fault {
+	a.mu.Lock()
 	a.init()
+	hook := a.hooks[method]
+	delete(a.hooks, method)
+	if hook != nil {
+		a.mu.Unlock()
+		hook()
+		a.mu.Lock()
+	}
 	a.calls[method]++
 	fs := a.faults[method]
 	if len(fs) == 0 {
@@ -163,11 +253,10 @@ func (a *Adapter) notFound(id string) error {
 // Search implements connector.Adapter.
 func (a *Adapter) Search(ctx context.Context, from, to time.Time) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
-		a.mu.Lock()
 		f := a.begin("Search")
 		var ids []string
-		for id, s := range a.records {
-			if !s.rec.UpdatedAt.Before(from) && s.rec.UpdatedAt.Before(to) {
+		for id, r := range a.records {
+			if !r.UpdatedAt.Before(from) && r.UpdatedAt.Before(to) {
 				ids = append(ids, id)
 			}
 		}
@@ -176,7 +265,7 @@ func (a *Adapter) Search(ctx context.Context, from, to time.Time) iter.Seq2[stri
 			yield("", f.err)
 			return
 		}
-		slices.SortFunc(ids, func(x, y string) int { return cmpID(x, y) })
+		slices.SortFunc(ids, cmpID)
 		for _, id := range ids {
 			if !yield(id, nil) {
 				return
@@ -185,27 +274,59 @@ func (a *Adapter) Search(ctx context.Context, from, to time.Time) iter.Seq2[stri
 	}
 }
 
+// Windows implements connector.Windower.
+func (a *Adapter) Windows(from, to time.Time) iter.Seq2[time.Time, time.Time] {
+	return func(yield func(time.Time, time.Time) bool) {
+		if a.Window <= 0 {
+			yield(from, to)
+			return
+		}
+		for start := from; start.Before(to); start = start.Add(a.Window) {
+			end := start.Add(a.Window)
+			if end.After(to) {
+				end = to
+			}
+			if !yield(start, end) {
+				return
+			}
+		}
+	}
+}
+
+// Now implements connector.Clock.
+func (a *Adapter) Now(ctx context.Context) (time.Time, error) {
+	f := a.begin("Now")
+	defer a.returning("Now")
+	defer a.mu.Unlock()
+	if f.err != nil {
+		return time.Time{}, f.err
+	}
+	return a.now(), nil
+}
+
+// UpdateReplaces implements connector.FullUpdater.
+func (a *Adapter) UpdateReplaces() bool { return !a.PartialUpdate }
+
 // Read implements connector.Adapter.
 func (a *Adapter) Read(ctx context.Context, id string) (connector.Record, error) {
-	a.mu.Lock()
+	f := a.begin("Read")
+	defer a.returning("Read")
 	defer a.mu.Unlock()
-	if f := a.begin("Read"); f.err != nil {
+	if f.err != nil {
 		return connector.Record{}, f.err
 	}
-	s, ok := a.records[id]
+	r, ok := a.records[id]
 	if !ok {
 		return connector.Record{}, a.notFound(id)
 	}
-	r := s.rec
-	r.Fields = maps.Clone(r.Fields)
-	return r, nil
+	return a.view(r), nil
 }
 
 // Create implements connector.Adapter.
 func (a *Adapter) Create(ctx context.Context, ref string, values map[string]any) (string, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	f := a.begin("Create")
+	defer a.returning("Create")
+	defer a.mu.Unlock()
 	if f.err != nil && !f.afterWrite {
 		return "", f.err
 	}
@@ -214,36 +335,37 @@ func (a *Adapter) Create(ctx context.Context, ref string, values map[string]any)
 	}
 	a.nextID++
 	id := strconv.Itoa(a.nextID)
-	a.records[id] = &stored{rec: connector.Record{ID: id, UpdatedAt: a.now(), Fields: maps.Clone(values)}, active: true}
-	a.refs[ref] = id
+	a.records[id] = &connector.Record{ID: id, UpdatedAt: a.now(), Fields: maps.Clone(values)}
+	a.refs[ref], a.refOf[id] = id, ref
 	return id, f.err
 }
 
 // Update implements connector.Adapter.
 func (a *Adapter) Update(ctx context.Context, id string, values map[string]any) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	f := a.begin("Update")
+	defer a.returning("Update")
+	defer a.mu.Unlock()
 	if f.err != nil && !f.afterWrite {
 		return f.err
 	}
-	s, ok := a.records[id]
+	r, ok := a.records[id]
 	if !ok {
 		return a.notFound(id)
 	}
-	if s.rec.Fields == nil {
-		s.rec.Fields = map[string]any{}
+	if a.PartialUpdate && r.Fields != nil {
+		maps.Copy(r.Fields, values)
+	} else {
+		r.Fields = maps.Clone(values)
 	}
-	maps.Copy(s.rec.Fields, values)
-	s.rec.UpdatedAt = a.now()
+	r.UpdatedAt = a.now()
 	return f.err
 }
 
 // Delete implements connector.Adapter.
 func (a *Adapter) Delete(ctx context.Context, id string) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	f := a.begin("Delete")
+	defer a.returning("Delete")
+	defer a.mu.Unlock()
 	if f.err != nil && !f.afterWrite {
 		return f.err
 	}
@@ -256,39 +378,32 @@ func (a *Adapter) Delete(ctx context.Context, id string) error {
 
 // Archive implements connector.Archiver.
 func (a *Adapter) Archive(ctx context.Context, id string) error {
-	a.mu.Lock()
+	f := a.begin("Archive")
+	defer a.returning("Archive")
 	defer a.mu.Unlock()
-	if f := a.begin("Archive"); f.err != nil {
+	if f.err != nil {
 		return f.err
 	}
-	s, ok := a.records[id]
+	r, ok := a.records[id]
 	if !ok {
 		return a.notFound(id)
 	}
-	s.active, s.rec.UpdatedAt = false, a.now()
+	a.setActive(r, false)
 	return nil
-}
-
-// SetActive archives or reactivates a record as its system would.
-func (a *Adapter) SetActive(id string, active bool) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if s, ok := a.records[id]; ok {
-		s.active, s.rec.UpdatedAt = active, a.now()
-	}
 }
 
 // Active implements connector.ActiveChecker.
 func (a *Adapter) Active(ctx context.Context, ids []string) (map[string]bool, error) {
-	a.mu.Lock()
+	f := a.begin("Active")
+	defer a.returning("Active")
 	defer a.mu.Unlock()
-	if f := a.begin("Active"); f.err != nil {
+	if f.err != nil {
 		return nil, f.err
 	}
 	out := map[string]bool{}
 	for _, id := range ids {
-		if s, ok := a.records[id]; ok && s.active {
-			out[id] = true
+		if r, ok := a.records[id]; ok {
+			out[id] = r.Fields["active"] != false
 		}
 	}
 	return out, nil
@@ -296,9 +411,10 @@ func (a *Adapter) Active(ctx context.Context, ids []string) (map[string]bool, er
 
 // FindByRef implements connector.Finder.
 func (a *Adapter) FindByRef(ctx context.Context, ref string) (string, error) {
-	a.mu.Lock()
+	f := a.begin("FindByRef")
+	defer a.returning("FindByRef")
 	defer a.mu.Unlock()
-	if f := a.begin("FindByRef"); f.err != nil {
+	if f.err != nil {
 		return "", f.err
 	}
 	if id, ok := a.refs[ref]; ok {
@@ -307,6 +423,13 @@ func (a *Adapter) FindByRef(ctx context.Context, ref string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s ref %s: %w", a.Name, ref, connector.ErrNotFound)
+}
+
+// RefOf implements connector.Finder.
+func (a *Adapter) RefOf(rec connector.Record) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.refOf[rec.ID]
 }
 
 // cmpID orders numeric IDs as numbers.

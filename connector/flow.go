@@ -1,0 +1,156 @@
+package connector
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// This file holds what the import, export and delete flows share.
+
+// Dependency is a record that must be imported (or exported) before the one
+// at hand, because the latter points at it.
+type Dependency struct {
+	Model string
+	ID    string
+	// Always syncs it even when it is already bound (a customer whose
+	// addresses an order needs up to date).
+	Always bool
+}
+
+// MissingPolicy says what a flow does when the record a binding points at
+// on the other side was deleted there.
+type MissingPolicy string
+
+// The missing-record policies.
+const (
+	// RecreateMissing creates the record again and binds the new one; it
+	// is the default.
+	RecreateMissing MissingPolicy = "recreate"
+	// FailMissing fails the job, naming the model and both IDs, for an
+	// operator to decide.
+	FailMissing MissingPolicy = "fail"
+)
+
+// Ref is the reference under which a flow creates the record of model and
+// id on the other side: stable across retries, so that a retried create
+// finds the first one's result (see Adapter.Create). generation counts the
+// records created for id before (see Binding.Generation): a record created
+// again gets a new reference.
+func Ref(model, id string, generation int) string {
+	if generation > 0 {
+		return model + "/" + id + "@" + strconv.Itoa(generation)
+	}
+	return model + "/" + id
+}
+
+// ParseRef reads a reference made by Ref; ok is false for any other text.
+func ParseRef(ref string) (model, id string, generation int, ok bool) {
+	model, id, ok = strings.Cut(ref, "/")
+	if !ok || model == "" || id == "" {
+		return "", "", 0, false
+	}
+	if i := strings.LastIndexByte(id, '@'); i >= 0 {
+		g, err := strconv.Atoi(id[i+1:])
+		if err != nil || g <= 0 {
+			return "", "", 0, false
+		}
+		id, generation = id[:i], g
+	}
+	return model, id, generation, true
+}
+
+// HashFields identifies a record's content or a payload: JSON sorts map keys,
+// so equal values hash alike whatever their order. The flows compare these
+// hashes, not clocks, to tell whether a record changed.
+func HashFields(fields map[string]any) (string, error) {
+	b, err := json.Marshal(fields)
+	if err != nil {
+		return "", fmt.Errorf("values cannot be encoded: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16]), nil
+}
+
+// lookup turns ErrNotBound into a flag.
+func lookup(b Binding, err error) (Binding, bool, error) {
+	if errors.Is(err, ErrNotBound) {
+		return Binding{}, false, nil
+	}
+	if err != nil {
+		return Binding{}, false, err
+	}
+	return b, true, nil
+}
+
+// mappingFailure fails the job for good on bad data (retrying maps it the
+// same way) unless the cause is a passing one.
+func mappingFailure(err error) error {
+	if IsRetryable(err) || IsPermanent(err) {
+		return err
+	}
+	return Permanent(err)
+}
+
+// bindFailure retries a job whose binding lost a race: the retry reads the
+// winner's binding.
+func bindFailure(err error) error {
+	if errors.Is(err, ErrBindingConflict) {
+		return Retryable(err)
+	}
+	return err
+}
+
+// syncDependencies syncs, one after the other, the dependencies that are not
+// bound yet (or that ask to be synced always); byID is the binder's look-up
+// on the dependency's side.
+func syncDependencies(ctx context.Context, deps []Dependency,
+	byID func(ctx context.Context, model, id string) (Binding, error),
+	sync func(ctx context.Context, model, id string) error) error {
+	for _, d := range deps {
+		if !d.Always {
+			_, bound, err := lookup(byID(ctx, d.Model, d.ID))
+			if err != nil {
+				return fmt.Errorf("dependency %s %s: %w", d.Model, d.ID, err)
+			}
+			if bound {
+				continue
+			}
+		}
+		err := sync(ctx, d.Model, d.ID)
+		var nothing *NothingToDoError
+		if err != nil && !errors.As(err, &nothing) {
+			return fmt.Errorf("dependency %s %s: %w", d.Model, d.ID, err)
+		}
+	}
+	return nil
+}
+
+// now reads clock, or time.Now when nil, in UTC.
+func now(clock func() time.Time) time.Time {
+	if clock != nil {
+		return clock().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// readBack reads a record just written, for the version and the hash of what
+// the written side now holds: what the flow of the other direction compares
+// with, so that it does not send the write back (no echo).
+func readBack(ctx context.Context, a Adapter, id string) (time.Time, string, error) {
+	rec, err := a.Read(ctx, id)
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	h, err := HashFields(rec.Fields)
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	return rec.UpdatedAt, h, nil
+}

@@ -1,0 +1,140 @@
+package connector_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qoqasync/qoqasync/connector"
+)
+
+// These tests hold the flows to what archiving, deleting and reactivating a
+// record on either side does.
+
+// An archived record is handed to the deletion policy, not exported: under
+// "delete on QoQa", the export queued by the same poll must not create the
+// QoQa record again.
+func TestArchivedRecordIsRetiredNotExported(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.exp.DeletePolicy = connector.DeleteRemote
+	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk", "list_price": 1.0}})
+	require.NoError(t, w.export(t, local))
+	first := mustBinding(t, w, local)
+
+	w.local.SetActive(local, false)
+	require.NoError(t, w.export(t, local))
+	_, exists := w.remote.Get(first.RemoteID)
+	assert.False(t, exists, "the policy deletes the QoQa record")
+	for range 3 {
+		assert.True(t, isNothingToDo(w.export(t, local)))
+	}
+	assert.Equal(t, 1, w.remote.Calls("Create"), "an archived record was created again")
+	assert.Equal(t, 1, w.remote.Calls("Delete"), "the deletion was applied more than once")
+	b := mustBinding(t, w, local)
+	assert.Equal(t, connector.RemoteDeleted, b.RemoteState)
+
+	// Reactivated, it comes back as a new QoQa record: the idempotent create
+	// must not replay the deleted record's answer.
+	w.local.SetActive(local, true)
+	require.NoError(t, w.export(t, local))
+	b = mustBinding(t, w, local)
+	assert.NotEqual(t, first.RemoteID, b.RemoteID, "the create replayed the deleted record's ID")
+	assert.Equal(t, connector.RemoteLive, b.RemoteState)
+	assert.Equal(t, 1, b.Generation)
+	rec, ok := w.remote.Get(b.RemoteID)
+	require.True(t, ok)
+	assert.Equal(t, "Desk", rec.Fields["name"])
+}
+
+// Archived on QoQa by the policy, the record comes back active when it is
+// reactivated in OpenERP.
+func TestReactivatedRecordIsActiveAgainRemotely(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.exp.DeletePolicy = connector.ArchiveRemote
+	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk"}})
+	require.NoError(t, w.export(t, local))
+	b := mustBinding(t, w, local)
+	w.local.SetActive(local, false)
+	require.NoError(t, w.export(t, local))
+	require.False(t, w.remote.IsActive(b.RemoteID))
+	w.local.SetActive(local, true)
+	require.NoError(t, w.export(t, local))
+	assert.True(t, w.remote.IsActive(b.RemoteID))
+	assert.Equal(t, connector.RemoteLive, mustBinding(t, w, local).RemoteState)
+	assert.Equal(t, 1, w.remote.Len())
+}
+
+// A bound record deleted on the other side is created again, or fails the
+// job, as the model's policy says.
+func TestRecordDeletedOnTheOtherSide(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		direction string
+		policy    connector.MissingPolicy
+	}{
+		{"export", ""}, {"export", connector.FailMissing},
+		{"import", ""}, {"import", connector.FailMissing},
+	} {
+		t.Run(tc.direction+" "+string(tc.policy), func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			w.exp.OnMissing, w.imp.OnMissing = tc.policy, tc.policy
+			local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk", "list_price": 1.0}})
+			require.NoError(t, w.export(t, local))
+			b := mustBinding(t, w, local)
+
+			var err error
+			if tc.direction == "export" {
+				w.remote.Remove(b.RemoteID)
+				w.local.Put(connector.Record{ID: local, Fields: map[string]any{"name": "Desk 2", "list_price": 1.0}})
+				err = w.export(t, local)
+			} else {
+				w.local.Remove(local)
+				w.remote.Put(connector.Record{ID: b.RemoteID, Fields: map[string]any{"name": "Desk 2", "price": 100}})
+				err = w.importIt(t, b.RemoteID)
+			}
+			if tc.policy == connector.FailMissing {
+				require.Error(t, err)
+				assert.True(t, connector.IsPermanent(err))
+				assert.ErrorIs(t, err, connector.ErrNotFound)
+				assert.ErrorContains(t, err, "was deleted")
+				return
+			}
+			require.NoError(t, err)
+			if tc.direction == "export" {
+				after := mustBinding(t, w, local)
+				assert.NotEqual(t, b.RemoteID, after.RemoteID)
+				rec, ok := w.remote.Get(after.RemoteID)
+				require.True(t, ok, "the QoQa record was not created again")
+				assert.Equal(t, "Desk 2", rec.Fields["name"])
+				assert.Equal(t, 1, after.Generation, "a record created again needs a new idempotency key")
+				return
+			}
+			after, err := w.binder.ByRemote(w.ctx, "product", b.RemoteID)
+			require.NoError(t, err)
+			assert.NotEqual(t, local, after.LocalID)
+			rec, ok := w.local.Get(after.LocalID)
+			require.True(t, ok, "the OpenERP record was not created again")
+			assert.Equal(t, "Desk 2", rec.Fields["name"])
+		})
+	}
+}
+
+// A remote record created again after a lost answer is found by its
+// generation's reference, not created a third time.
+func TestRecreateAfterALostAnswerCreatesOnce(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk"}})
+	require.NoError(t, w.export(t, local))
+	b := mustBinding(t, w, local)
+	w.remote.Remove(b.RemoteID)
+	w.local.Put(connector.Record{ID: local, Fields: map[string]any{"name": "Desk 2"}})
+	w.remote.LoseAnswer("Create")
+	require.Error(t, w.export(t, local))
+	require.NoError(t, w.export(t, local))
+	assert.Equal(t, 1, w.remote.Len(), "the retry created the record a second time")
+}
