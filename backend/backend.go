@@ -21,6 +21,11 @@ type Backend struct {
 	// Languages are the OpenERP languages synced (fr_FR, de_DE, ...): every
 	// translatable field is read and written in each.
 	Languages []string
+	// Since is where the first change search of every model starts (the
+	// runner's -since), unless the model sets its own; required for a
+	// model that has an interval, since a search from the beginning of
+	// time would walk decades of empty windows.
+	Since time.Time
 	// Models holds the settings of each model by its connector name
 	// (product, order, ...). A model without an entry gets the defaults.
 	Models map[string]ModelSettings
@@ -34,12 +39,18 @@ type ModelSettings struct {
 	// ExportInterval is how often the export poller searches OpenERP for
 	// changes; zero means no scheduled export.
 	ExportInterval time.Duration
-	// ImportStart is where the first batch import searches from; zero
-	// means everything.
-	ImportStart time.Time
+	// Since is where the model's first import search and export poll
+	// start; zero means the Backend's Since.
+	Since time.Time
+	// Overlap is how far back each search reaches before the end of the
+	// last one; zero means connector.DefaultOverlap.
+	Overlap time.Duration
 	// DeletePolicy says what deleting the OpenERP record does to the QoQa
 	// one; empty means DefaultDeletePolicy.
 	DeletePolicy connector.DeletePolicy
+	// OnMissing says what a sync does when the record of a binding was
+	// deleted on the other side: create it again (the default) or fail.
+	OnMissing connector.MissingPolicy
 	// LocalModel renames the OpenERP model (product.template, ...) for a
 	// database that uses another.
 	LocalModel string
@@ -60,6 +71,9 @@ var DefaultDeletePolicies = map[string]connector.DeletePolicy{
 // Settings returns the settings of model with the defaults filled in.
 func (b *Backend) Settings(model string) ModelSettings {
 	s := b.Models[model]
+	if s.Since.IsZero() {
+		s.Since = b.Since
+	}
 	if s.DeletePolicy == "" {
 		s.DeletePolicy = DefaultDeletePolicies[model]
 		if s.DeletePolicy == "" {
@@ -96,8 +110,16 @@ func (b *Backend) Validate() error {
 		return fmt.Errorf("backend %s: no version", b.Name)
 	}
 	for m, s := range b.Models {
-		if s.ImportInterval < 0 || s.ExportInterval < 0 {
-			return fmt.Errorf("backend %s: model %s: negative interval", b.Name, m)
+		if s.ImportInterval < 0 || s.ExportInterval < 0 || s.Overlap < 0 {
+			return fmt.Errorf("backend %s: model %s: negative interval or overlap", b.Name, m)
+		}
+		if (s.ImportInterval > 0 || s.ExportInterval > 0) && s.Since.IsZero() && b.Since.IsZero() {
+			return fmt.Errorf("backend %s: model %s: %w: set the backend's or the model's Since", b.Name, m, connector.ErrNoStartDate)
+		}
+		switch s.OnMissing {
+		case "", connector.RecreateMissing, connector.FailMissing:
+		default:
+			return fmt.Errorf("backend %s: model %s: unknown missing-record policy %q", b.Name, m, s.OnMissing)
 		}
 		switch s.DeletePolicy {
 		case "", connector.DeleteRemote, connector.ArchiveRemote, connector.IgnoreDelete:

@@ -15,6 +15,7 @@ import (
 )
 
 func TestRegistryLaterVersionOverridesOnlyWhatChanges(t *testing.T) {
+	t.Parallel()
 	reg := backend.NewRegistry()
 	require.NoError(t, reg.AddVersion("v1", ""))
 	require.NoError(t, reg.AddVersion("v2", "v1"))
@@ -45,6 +46,7 @@ func TestRegistryLaterVersionOverridesOnlyWhatChanges(t *testing.T) {
 }
 
 func TestSettingsDefaults(t *testing.T) {
+	t.Parallel()
 	b := &backend.Backend{Name: "shop", Version: "v1", Models: map[string]backend.ModelSettings{
 		"product": {LocalModel: "product.product", Fields: map[string]string{"ean13": "barcode"}},
 		"voucher": {DeletePolicy: connector.ArchiveRemote},
@@ -60,12 +62,32 @@ func TestSettingsDefaults(t *testing.T) {
 
 	b.Models["offer"] = backend.ModelSettings{DeletePolicy: "shred"}
 	assert.ErrorContains(t, b.Validate(), `unknown deletion policy "shred"`)
+	b.Models["offer"] = backend.ModelSettings{OnMissing: "shrug"}
+	assert.ErrorContains(t, b.Validate(), `unknown missing-record policy "shrug"`)
+}
+
+// A model searched on a schedule needs a start date: searching from the
+// beginning of time walks decades of empty windows.
+func TestValidateNeedsAStartDateForScheduledModels(t *testing.T) {
+	t.Parallel()
+	b := &backend.Backend{Name: "shop", Version: "v1", Models: map[string]backend.ModelSettings{
+		"order": {ImportInterval: time.Minute},
+	}}
+	require.ErrorIs(t, b.Validate(), connector.ErrNoStartDate)
+	since := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	b.Since = since
+	require.NoError(t, b.Validate())
+	assert.Equal(t, since, b.Settings("order").Since, "a model takes the backend's start date")
+	own := since.AddDate(0, 6, 0)
+	b.Models["voucher"] = backend.ModelSettings{ExportInterval: time.Minute, Since: own}
+	assert.Equal(t, own, b.Settings("voucher").Since, "a model's own start date wins")
 }
 
 // The flows a backend builds run end to end on a queue: a scheduled batch
 // import brings a QoQa change into OpenERP, an OpenERP change goes back, and
 // a deletion follows the model's policy.
 func TestBuildRunsEveryFlow(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	qoqa, erp := connectortest.New("qoqa product"), connectortest.New("product.template")
 	qoqa.Idempotent = true
@@ -76,7 +98,7 @@ func TestBuildRunsEveryFlow(t *testing.T) {
 		ImportMapper: connector.Mapping{Rules: []connector.Rule{connector.Field("name", "name")}},
 		ExportMapper: connector.Mapping{Rules: []connector.Rule{connector.Field("name", "name")}},
 	}))
-	b := &backend.Backend{Name: "shop", Version: "v1", Models: map[string]backend.ModelSettings{
+	b := &backend.Backend{Name: "shop", Version: "v1", Since: time.Now().Add(-time.Hour), Models: map[string]backend.ModelSettings{
 		"product": {ImportInterval: time.Hour, ExportInterval: time.Hour},
 	}}
 	store := binding.NewMemory()
@@ -106,7 +128,9 @@ func TestBuildRunsEveryFlow(t *testing.T) {
 	}
 
 	remoteID := qoqa.Put(connector.Record{Fields: map[string]any{"name": "Lamp"}})
-	_, err = s.Batches["product"].Run(ctx)
+	assert.True(t, s.Imports["product"].TwoWay, "a model with both mappers is synced both ways")
+	assert.True(t, s.Exports["product"].TwoWay)
+	_, err = s.Searches["product"].Run(ctx)
 	require.NoError(t, err)
 	wait(connector.KindImport)
 	bnd, err := store.ByRemote(ctx, "product", remoteID)

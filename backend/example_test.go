@@ -27,12 +27,13 @@ func ExampleBuild() {
 		}},
 	})
 	shop := &backend.Backend{Name: "qoqa.ch", Version: "v1", Languages: []string{"fr_FR", "de_DE"},
+		Since:  time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), // where the first search starts
 		Models: map[string]backend.ModelSettings{"user": {ImportInterval: 5 * time.Minute}}}
 
 	store := binding.NewMemory()
 	mux := connector.NewMux()
 	queue := connector.NewLocalQueue(connector.QueueConfig{Handler: mux})
-	sync, err := backend.Build(shop, reg, backend.Env{Queue: queue, Binder: store, Watermarks: store, Mux: mux})
+	flows, err := backend.Build(shop, reg, backend.Env{Queue: queue, Binder: store, Watermarks: store, Mux: mux})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -47,7 +48,7 @@ func ExampleBuild() {
 	defer queue.Stop(ctx)
 
 	qoqa.Put(connector.Record{Fields: map[string]any{"pseudo": "ada", "email": "ada@example.ch"}})
-	n, _ := sync.Batches["user"].Run(ctx) // what the scheduler runs every 5 minutes
+	n, _ := flows.Searches["user"].Run(ctx) // what the scheduler runs every 5 minutes
 	fmt.Println("queued", n)
 	job := <-done
 	b, _ := store.ByRemote(ctx, "user", job.RecordID)

@@ -11,36 +11,40 @@ import (
 // Env is what the flows of a backend run on: the host's queue and binding
 // store.
 type Env struct {
-	Queue      connector.Queue
+	// Queue receives the jobs the searches and pollers queue; the flows
+	// need nothing else of it.
+	Queue      connector.Enqueuer
 	Binder     connector.Binder
 	Watermarks connector.WatermarkStore
-	// Locker keeps two syncs of a record apart across flows; nil means one
-	// in-process lock shared by the backend's flows.
+	// Locker keeps the syncs of one record pair apart across flows (and
+	// processes, with a shared lock); nil means one in-process lock shared
+	// by the backend's flows.
 	Locker connector.Locker
 	// Mux receives the flows' handlers: the Handler the host built its
-	// queue with. Nil means a new one, in Sync.Mux.
+	// queue with. Nil means a new one, in Flows.Mux.
 	Mux    *connector.Mux
 	Logger *slog.Logger
 }
 
-// Sync is a backend's flows, built from its registry: one import, export
-// and delete flow per model that has the components, a batch import and an
-// export poller per model that has an interval. A host routes its queue to
-// Sync.Mux and runs Sync.Schedule on a Scheduler.
-type Sync struct {
+// Flows are a backend's flows, built from its registry: one import, export
+// and delete flow per model that has the components, an import search and
+// an export poller per model that has an interval. A host routes its queue to
+// Flows.Mux and schedules Flows.Schedule on a Scheduler.
+type Flows struct {
 	Backend *Backend
 	// Mux routes the backend's jobs to its flows: the queue's Handler.
 	Mux     *connector.Mux
 	Imports map[string]*connector.ImportFlow
 	Exports map[string]*connector.ExportFlow
 	Deletes map[string]*connector.DeleteFlow
-	// Batches and Pollers are the periodic searches, by model.
-	Batches map[string]*connector.ChangeSearch
-	Pollers map[string]*connector.ExportPoller
+	// Searches and Pollers are the periodic change searches (imports) and
+	// export polls, by model.
+	Searches map[string]*connector.ChangeSearch
+	Pollers  map[string]*connector.ExportPoller
 }
 
 // Build makes the flows of every model of the backend's version in reg.
-func Build(b *Backend, reg *Registry, env Env) (*Sync, error) {
+func Build(b *Backend, reg *Registry, env Env) (*Flows, error) {
 	if err := b.Validate(); err != nil {
 		return nil, err
 	}
@@ -53,11 +57,11 @@ func Build(b *Backend, reg *Registry, env Env) (*Sync, error) {
 	if env.Mux == nil {
 		env.Mux = connector.NewMux()
 	}
-	s := &Sync{
+	s := &Flows{
 		Backend: b, Mux: env.Mux,
 		Imports: map[string]*connector.ImportFlow{}, Exports: map[string]*connector.ExportFlow{},
-		Deletes: map[string]*connector.DeleteFlow{},
-		Batches: map[string]*connector.ChangeSearch{}, Pollers: map[string]*connector.ExportPoller{},
+		Deletes:  map[string]*connector.DeleteFlow{},
+		Searches: map[string]*connector.ChangeSearch{}, Pollers: map[string]*connector.ExportPoller{},
 	}
 	for _, model := range reg.Models(b.Version) {
 		c, err := reg.Lookup(b.Version, model)
@@ -65,6 +69,9 @@ func Build(b *Backend, reg *Registry, env Env) (*Sync, error) {
 			return nil, err
 		}
 		settings := b.Settings(model)
+		// A model synced both ways reads back what it writes and creates
+		// under a lock the other direction takes too.
+		twoWay := c.ImportMapper != nil && c.ExportMapper != nil
 		if c.ImportMapper != nil {
 			if c.Remote == nil || c.Local == nil {
 				return nil, fmt.Errorf("backend %s: model %s imports but lacks an adapter", b.Name, model)
@@ -72,14 +79,15 @@ func Build(b *Backend, reg *Registry, env Env) (*Sync, error) {
 			f := &connector.ImportFlow{
 				Model: model, Remote: c.Remote, Local: c.Local, Binder: env.Binder, Mapper: c.ImportMapper,
 				Languages: b.Languages, Dependencies: c.ImportDependencies, DependencyImporter: s,
-				MustSkip: c.MustSkip, AfterImport: c.AfterImport, Locker: env.Locker, Logger: env.Logger,
+				MustSkip: c.MustSkip, AfterImport: c.AfterImport, TwoWay: twoWay, OnMissing: settings.OnMissing,
+				Locker: env.Locker, Logger: env.Logger,
 			}
 			s.Imports[model] = f
 			s.Mux.Handle(connector.KindImport, model, f)
 			if settings.ImportInterval > 0 {
-				batch := connector.NewBatchImport(model, c.Remote, env.Queue, env.Watermarks)
-				batch.StartDate = settings.ImportStart
-				s.Batches[model] = batch
+				search := connector.NewImportSearch(model, c.Remote, env.Queue, env.Watermarks)
+				search.StartDate, search.Overlap = settings.Since, settings.Overlap
+				s.Searches[model] = search
 			}
 		}
 		if c.ExportMapper != nil {
@@ -89,15 +97,18 @@ func Build(b *Backend, reg *Registry, env Env) (*Sync, error) {
 			f := &connector.ExportFlow{
 				Model: model, Local: c.Local, Remote: c.Remote, Binder: env.Binder, Mapper: c.ExportMapper,
 				Languages: b.Languages, Dependencies: c.ExportDependencies, DependencyExporter: s,
-				AfterExport: c.AfterExport, Locker: env.Locker,
+				AfterExport: c.AfterExport, DeletePolicy: settings.DeletePolicy, TwoWay: twoWay, OnMissing: settings.OnMissing,
+				Locker: env.Locker, Logger: env.Logger,
 			}
 			s.Exports[model] = f
 			s.Mux.Handle(connector.KindExport, model, f)
-			d := &connector.DeleteFlow{Model: model, Local: c.Local, Remote: c.Remote, Binder: env.Binder, Policy: settings.DeletePolicy}
+			d := &connector.DeleteFlow{Model: model, Local: c.Local, Remote: c.Remote, Binder: env.Binder, Policy: settings.DeletePolicy, Locker: env.Locker}
 			s.Deletes[model] = d
 			s.Mux.Handle(connector.KindDelete, model, d)
 			if settings.ExportInterval > 0 {
-				s.Pollers[model] = connector.NewExportPoller(model, c.Local, env.Binder, env.Queue, env.Watermarks)
+				poller := connector.NewExportPoller(model, c.Local, env.Binder, env.Queue, env.Watermarks)
+				poller.StartDate, poller.Overlap = settings.Since, settings.Overlap
+				s.Pollers[model] = poller
 			}
 		}
 	}
@@ -106,7 +117,7 @@ func Build(b *Backend, reg *Registry, env Env) (*Sync, error) {
 
 // ImportDependency implements connector.DependencyImporter over the
 // backend's import flows.
-func (s *Sync) ImportDependency(ctx context.Context, model, remoteID string, opts connector.ImportOptions) error {
+func (s *Flows) ImportDependency(ctx context.Context, model, remoteID string, opts connector.ImportOptions) error {
 	f, ok := s.Imports[model]
 	if !ok {
 		return connector.Permanent(fmt.Errorf("backend %s: %s is a dependency but has no import", s.Backend.Name, model))
@@ -116,7 +127,7 @@ func (s *Sync) ImportDependency(ctx context.Context, model, remoteID string, opt
 
 // ExportDependency implements connector.DependencyExporter over the
 // backend's export flows.
-func (s *Sync) ExportDependency(ctx context.Context, model, localID string, opts connector.ExportOptions) error {
+func (s *Flows) ExportDependency(ctx context.Context, model, localID string, opts connector.ExportOptions) error {
 	f, ok := s.Exports[model]
 	if !ok {
 		return connector.Permanent(fmt.Errorf("backend %s: %s is a dependency but has no export", s.Backend.Name, model))
@@ -124,12 +135,12 @@ func (s *Sync) ExportDependency(ctx context.Context, model, localID string, opts
 	return f.Export(ctx, localID, opts)
 }
 
-// Schedule adds the batch imports and export polls to sched, each at its
-// model's interval.
-func (s *Sync) Schedule(sched *connector.Scheduler) error {
-	for model, batch := range s.Batches {
+// Schedule adds the import searches and export polls to sched, each at its
+// model's interval, named "import <model>" and "export <model>".
+func (s *Flows) Schedule(sched *connector.Scheduler) error {
+	for model, search := range s.Searches {
 		err := sched.Add("import "+model, s.Backend.Settings(model).ImportInterval, func(ctx context.Context) error {
-			_, err := batch.Run(ctx)
+			_, err := search.Run(ctx)
 			return err
 		})
 		if err != nil {

@@ -99,7 +99,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			connector.Field("pseudo", "name"),
 			connector.Field("email", "email"),
 			connector.Field("language_id", "lang", connector.Language(qoqa.LanguageCodes)),
-			connector.OnCreate(connector.Compute("customer", func(*connector.MapContext) (any, error) { return true, nil })),
+			connector.OnCreate(connector.Compute("customer", func(context.Context, *connector.MapContext) (any, error) { return true, nil })),
 		}},
 	})
 	if err != nil {
@@ -119,17 +119,19 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	shop := &backend.Backend{Name: "demo", Version: "v1", Languages: []string{"fr_FR", "de_DE"}, Models: map[string]backend.ModelSettings{
-		"user":    {ImportInterval: 300 * time.Millisecond, ImportStart: time.Now().Add(-24 * time.Hour)},
-		"voucher": {ExportInterval: 300 * time.Millisecond},
-	}}
+	shop := &backend.Backend{Name: "demo", Version: "v1", Languages: []string{"fr_FR", "de_DE"},
+		Since: time.Now().Add(-24 * time.Hour), // where the first searches start: the runner's -since
+		Models: map[string]backend.ModelSettings{
+			"user":    {ImportInterval: 300 * time.Millisecond},
+			"voucher": {ExportInterval: 300 * time.Millisecond},
+		}}
 
 	mux := connector.NewMux()
 	queue := connector.NewLocalQueue(connector.QueueConfig{
 		Handler: mux, Concurrency: 8, Logger: logger,
 		Retry: connector.RetryPolicy{MaxAttempts: 8, Backoff: []time.Duration{50 * time.Millisecond, 200 * time.Millisecond, time.Second}, Jitter: 0.2},
 	})
-	sync, err := backend.Build(shop, reg, backend.Env{Queue: queue, Binder: store, Watermarks: store, Mux: mux, Logger: logger})
+	flows, err := backend.Build(shop, reg, backend.Env{Queue: queue, Binder: store, Watermarks: store, Mux: mux, Logger: logger})
 	if err != nil {
 		return err
 	}
@@ -151,14 +153,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	// The scheduler runs each model's search at its interval; a search that
 	// fails (throttled, 502) leaves its watermark and runs again.
 	sched := connector.NewScheduler(logger)
-	if err := sync.Schedule(sched); err != nil {
+	if err := flows.Schedule(sched); err != nil {
 		return err
 	}
-	schedCtx, cancelSched := context.WithCancel(ctx)
-	schedDone := make(chan struct{})
-	go func() { sched.Run(schedCtx); close(schedDone) }()
-	stopSched := func() { cancelSched(); <-schedDone }
-	defer stopSched()
+	if err := sched.Start(ctx); err != nil {
+		return err
+	}
+	defer sched.Stop(context.Background())
 
 	start := time.Now()
 	fmt.Fprintf(out, "QoQa at %s, OpenERP at %s, bindings in %s\n", qsrv.URL, osrv.URL, *dbPath)
@@ -167,7 +168,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := progress.waitFor(ctx, queue, synced, 2*time.Minute); err != nil {
 		return err
 	}
-	stopSched() // safe to call again, as the deferred call does
+	if err := sched.Stop(ctx); err != nil { // and again, harmlessly, when deferred
+		return err
+	}
 	osrv.ConcurrencyFaults(0)
 
 	counts, _ := queue.Counts(ctx)
