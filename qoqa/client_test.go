@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -241,7 +242,8 @@ func TestErrorRules(t *testing.T) {
 	_, err = c.Deals.Get(ctx, id)
 	require.Error(t, err, "a 200 carrying errors is an error")
 	assert.Contains(t, err.Error(), "[code 9] the request could not be processed: try later")
-	assert.True(t, connector.IsPermanent(err))
+	assert.ErrorIs(t, err, qoqa.ErrUnavailable, "QoQa's front answered, the work behind it failed")
+	assert.True(t, connector.IsRetryable(err), "an error list in a 2xx, code neither 2 nor 4, is retried as a 5xx")
 
 	s.NotJSON(1)
 	_, err = c.Deals.Get(ctx, id)
@@ -384,4 +386,46 @@ func TestReplayedRequestAfterADropIsRetryable(t *testing.T) {
 	assert.True(t, connector.IsRetryable(err))
 	_, err = c.Deals.Get(ctx, id)
 	require.NoError(t, err)
+}
+
+// stubClient is a client of a server that answers every call with handler,
+// for answers the fake gives only on purpose.
+func stubClient(t *testing.T, handler http.HandlerFunc) *qoqa.Client {
+	t.Helper()
+	srv := httptest.NewServer(handler)
+	t.Cleanup(srv.Close)
+	c, err := qoqa.New(qoqa.Config{BaseURL: srv.URL, Consumer: qoqa.Credentials{Key: "k", Secret: "s"}, Token: qoqa.Token{Token: "t", Secret: "s"}})
+	require.NoError(t, err)
+	return c
+}
+
+// The contract: an error list inside a 2xx is a fault of QoQa's back end,
+// retried as a 5xx, unless its code is 2 (not found) or 4 (validation).
+func TestErrorsInA2xx(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		status, code int
+		want         error
+		retryable    bool
+	}{
+		"200, code 9":  {200, 9, qoqa.ErrUnavailable, true},
+		"200, code 3":  {200, 3, qoqa.ErrUnavailable, true},
+		"201, code 1":  {201, 1, qoqa.ErrUnavailable, true},
+		"200, code 17": {200, 17, qoqa.ErrMaintenance, true},
+		"200, code 2":  {200, 2, qoqa.ErrNotFound, false},
+		"200, code 4":  {200, 4, qoqa.ErrValidation, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c := stubClient(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tc.status)
+				fmt.Fprintf(w, `{"errors": [{"type": "x", "code": %d, "message": "failed"}]}`, tc.code)
+			})
+			_, err := c.Deals.Get(context.Background(), 1)
+			require.ErrorIs(t, err, tc.want)
+			assert.Equal(t, tc.retryable, connector.IsRetryable(err))
+			assert.Equal(t, !tc.retryable, connector.IsPermanent(err))
+		})
+	}
 }

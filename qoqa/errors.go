@@ -26,7 +26,8 @@ var (
 	// ErrValidation: a create or update broke a rule (422, code 4); the
 	// message names the field.
 	ErrValidation = errors.New("qoqa: validation failed")
-	// ErrUnavailable: a 5xx, a timeout or a reset; retry with backoff.
+	// ErrUnavailable: a 5xx, an error list in a 2xx answer (code neither 2
+	// nor 4), a timeout or a reset; retry with backoff.
 	ErrUnavailable = errors.New("qoqa: server unavailable")
 )
 
@@ -113,6 +114,10 @@ func classify(e *Error) error {
 		return connector.Retryable(e, connector.After(e.RetryAfter))
 	case code == 2 || e.StatusCode == http.StatusNotFound:
 		e.kind = ErrNotFound
+	case e.StatusCode >= 200 && e.StatusCode < 300 && code != 4:
+		// QoQa's front answered and the work behind it failed: as a 5xx.
+		e.kind = ErrUnavailable
+		return connector.Retryable(e)
 	case e.StatusCode >= 300 && e.StatusCode < 400, e.StatusCode == http.StatusUnauthorized, e.StatusCode == http.StatusForbidden:
 		e.kind = ErrAuth
 	case code == 4 || e.StatusCode == http.StatusUnprocessableEntity:
