@@ -181,8 +181,6 @@ func sortIDs(ids []any) {
 	})
 }
 
-const searchLayout = "2006-01-02 15:04:05"
-
 func (s *Server) search(w http.ResponseWriter, r *http.Request, endpoint string) {
 	q := r.URL.Query()
 	var from, to time.Time
@@ -191,7 +189,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, endpoint string)
 		t    *time.Time
 	}{{"timestamp_from", &from}, {"timestamp_to", &to}} {
 		if v := q.Get(p.name); v != "" {
-			t, err := time.Parse(searchLayout, v)
+			t, err := time.Parse(qoqa.SearchTimeLayout, v)
 			if err != nil {
 				writeError(w, http.StatusBadRequest, 4, "validation", p.name+" must be YYYY-MM-DD HH:MM:SS", p.name)
 				return
