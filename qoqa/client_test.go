@@ -3,6 +3,7 @@ package qoqa_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -14,7 +15,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/qoqasync/qoqasync/connector"
 	"github.com/qoqasync/qoqasync/qoqa"
 	"github.com/qoqasync/qoqasync/qoqa/qoqatest"
 )
@@ -134,11 +134,12 @@ func TestResourcesRoundTrip(t *testing.T) {
 func TestMethodsTheContractRefuses(t *testing.T) {
 	s := newServer(t, qoqatest.Options{})
 	c := newClient(t, s)
-	// The typed client offers no create on users; the adapter can try.
-	_, err := qoqa.NewAdapter(c, "user").Create(context.Background(), "", map[string]any{"email": "x"})
-	require.Error(t, err)
-	assert.True(t, connector.IsPermanent(err))
-	assert.Contains(t, err.Error(), "405")
+	// The typed client offers no create on users; a service of maps can try.
+	_, err := qoqa.NewService[map[string]any](c, "user").Create(context.Background(), &map[string]any{"email": "x"}, "user/1")
+	var apiErr *qoqa.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusMethodNotAllowed, apiErr.StatusCode)
+	assert.False(t, apiErr.Temporary())
 }
 
 func TestIdempotentCreate(t *testing.T) {
@@ -149,7 +150,7 @@ func TestIdempotentCreate(t *testing.T) {
 	s.CommitThenDrop(1)
 	_, err := c.Vouchers.Create(ctx, v, "voucher/42")
 	require.Error(t, err, "the answer was lost")
-	assert.True(t, connector.IsRetryable(err))
+	assert.True(t, temporary(err))
 	id, err := c.Vouchers.Create(ctx, v, "voucher/42")
 	require.NoError(t, err)
 	assert.Equal(t, 1, s.Count("voucher"), "the retried create made a second voucher")
@@ -191,7 +192,7 @@ func TestValidationErrorsNameTheField(t *testing.T) {
 	} {
 		err := tc.create()
 		require.ErrorIs(t, err, qoqa.ErrValidation, name)
-		assert.True(t, connector.IsPermanent(err), name)
+		assert.False(t, temporary(err), name)
 		assert.Contains(t, err.Error(), "[code 4] "+tc.field, name)
 		var apiErr *qoqa.Error
 		require.ErrorAs(t, err, &apiErr)
@@ -207,35 +208,36 @@ func TestErrorRules(t *testing.T) {
 
 	_, err := c.Deals.Get(ctx, 404)
 	require.ErrorIs(t, err, qoqa.ErrNotFound)
-	assert.ErrorIs(t, err, connector.ErrNotFound)
-	assert.True(t, connector.IsPermanent(err))
+	assert.False(t, temporary(err))
 
 	s.Maintenance(1)
 	_, err = c.Deals.Get(ctx, id)
 	require.ErrorIs(t, err, qoqa.ErrMaintenance)
-	var r *connector.RetryableError
-	require.ErrorAs(t, err, &r)
-	assert.Equal(t, 180*time.Second, r.After)
-	assert.True(t, r.NotCounted, "maintenance is no failed attempt")
+	var apiErr *qoqa.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.True(t, apiErr.Temporary())
+	assert.Equal(t, 180*time.Second, apiErr.RetryAfter)
+	assert.True(t, apiErr.NotCounted(), "maintenance is no failed attempt")
 
 	s.RateLimit(1, 42)
 	_, err = c.Deals.Get(ctx, id)
 	require.ErrorIs(t, err, qoqa.ErrRateLimited)
-	require.ErrorAs(t, err, &r)
-	assert.Equal(t, 42*time.Second, r.After)
-	assert.False(t, r.NotCounted)
+	require.ErrorAs(t, err, &apiErr)
+	assert.True(t, apiErr.Temporary())
+	assert.Equal(t, 42*time.Second, apiErr.RetryAfter)
+	assert.False(t, apiErr.NotCounted())
 
 	for _, status := range []int{500, 502, 503, 504} {
 		s.FailStatus(1, status)
 		_, err = c.Deals.Get(ctx, id)
 		require.ErrorIs(t, err, qoqa.ErrUnavailable, "%d", status)
-		assert.True(t, connector.IsRetryable(err))
+		assert.True(t, temporary(err))
 	}
 
 	s.DropConnections(3) // Go's transport retries an idempotent GET once on a reused connection
 	_, err = c.Deals.Get(ctx, id)
 	require.ErrorIs(t, err, qoqa.ErrUnavailable, "a reset is retried")
-	assert.True(t, connector.IsRetryable(err))
+	assert.True(t, temporary(err))
 	s.DropConnections(0)
 
 	s.ErrorsIn200(1)
@@ -243,12 +245,12 @@ func TestErrorRules(t *testing.T) {
 	require.Error(t, err, "a 200 carrying errors is an error")
 	assert.Contains(t, err.Error(), "[code 9] the request could not be processed: try later")
 	assert.ErrorIs(t, err, qoqa.ErrUnavailable, "QoQa's front answered, the work behind it failed")
-	assert.True(t, connector.IsRetryable(err), "an error list in a 2xx, code neither 2 nor 4, is retried as a 5xx")
+	assert.True(t, temporary(err), "an error list in a 2xx, code neither 2 nor 4, is retried as a 5xx")
 
 	s.NotJSON(1)
 	_, err = c.Deals.Get(ctx, id)
 	require.ErrorContains(t, err, "Welcome to QoQa", "a 2xx that is not JSON quotes its start")
-	assert.True(t, connector.IsPermanent(err))
+	assert.False(t, temporary(err))
 
 	_, err = c.Deals.Get(ctx, id)
 	require.NoError(t, err, "the client works after every fault")
@@ -264,12 +266,12 @@ func TestTimeoutAndCancel(t *testing.T) {
 	s.Latency(300 * time.Millisecond)
 	_, err = c.Deals.Get(context.Background(), id)
 	require.ErrorIs(t, err, qoqa.ErrUnavailable)
-	assert.True(t, connector.IsRetryable(err), "a timeout is retried")
+	assert.True(t, temporary(err), "a timeout is retried")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err = c.Deals.Get(ctx, id)
 	require.ErrorIs(t, err, context.Canceled)
-	assert.False(t, connector.IsRetryable(err))
+	assert.False(t, temporary(err))
 }
 
 func TestOversizedAnswer(t *testing.T) {
@@ -326,7 +328,7 @@ func TestSearchSplitsIntoWeeksAndStreams(t *testing.T) {
 		errs = append(errs, err)
 	}
 	require.Len(t, errs, 1)
-	assert.True(t, connector.IsRetryable(errs[0]))
+	assert.True(t, temporary(errs[0]))
 }
 
 func TestIDsAndTimesDecode(t *testing.T) {
@@ -383,7 +385,7 @@ func TestReplayedRequestAfterADropIsRetryable(t *testing.T) {
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, qoqa.ErrAuth)
 	assert.ErrorIs(t, err, qoqa.ErrUnavailable)
-	assert.True(t, connector.IsRetryable(err))
+	assert.True(t, temporary(err))
 	_, err = c.Deals.Get(ctx, id)
 	require.NoError(t, err)
 }
@@ -424,8 +426,13 @@ func TestErrorsInA2xx(t *testing.T) {
 			})
 			_, err := c.Deals.Get(context.Background(), 1)
 			require.ErrorIs(t, err, tc.want)
-			assert.Equal(t, tc.retryable, connector.IsRetryable(err))
-			assert.Equal(t, !tc.retryable, connector.IsPermanent(err))
+			assert.Equal(t, tc.retryable, temporary(err))
 		})
 	}
+}
+
+// temporary is what a caller deciding on a retry asks of an error.
+func temporary(err error) bool {
+	var e *qoqa.Error
+	return errors.As(err, &e) && e.Temporary()
 }

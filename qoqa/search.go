@@ -10,8 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"time"
-
-	"github.com/qoqasync/qoqasync/connector"
 )
 
 // MaxSearchWindow is the longest range one search may cover. QoQa answers a
@@ -64,11 +62,11 @@ func (s *ReadService[T]) Search(ctx context.Context, from, to time.Time) iter.Se
 		switch {
 		case from.IsZero():
 			// From the year 1, that would be some 100,000 searches.
-			yield(0, connector.Permanent(fmt.Errorf("qoqa: GET /api/v1/%s: a search needs a start time", path)))
+			yield(0, fmt.Errorf("qoqa: GET /api/v1/%s: a search needs a start time", path))
 			return
 		case !to.IsZero() && to.Before(from):
-			yield(0, connector.Permanent(fmt.Errorf("qoqa: GET /api/v1/%s: the search's end %s is before its start %s",
-				path, to.UTC().Format(time.RFC3339), from.UTC().Format(time.RFC3339))))
+			yield(0, fmt.Errorf("qoqa: GET /api/v1/%s: the search's end %s is before its start %s",
+				path, to.UTC().Format(time.RFC3339), from.UTC().Format(time.RFC3339)))
 			return
 		}
 		search := func(wFrom, wTo time.Time) bool {
@@ -118,7 +116,7 @@ func (c *Client) streamIDs(ctx context.Context, r request, yield func(ID, error)
 		data, _ := io.ReadAll(io.LimitReader(resp.Body, c.maxBody))
 		_, err := readEnvelope(r, resp, data)
 		if err == nil {
-			err = connector.Permanent(fmt.Errorf("qoqa: %s %s: unexpected status %d", r.method, r.path, resp.StatusCode))
+			err = fmt.Errorf("qoqa: %s: unexpected status %d", r.where(), resp.StatusCode)
 		}
 		yield(0, err)
 		return false
@@ -128,14 +126,15 @@ func (c *Client) streamIDs(ctx context.Context, r request, yield func(ID, error)
 	fail := func(err error) bool {
 		var syntax *json.SyntaxError
 		var typ *json.UnmarshalTypeError
+		var apiErr *Error
 		switch {
-		case connector.IsRetryable(err) || connector.IsPermanent(err):
+		case errors.As(err, &apiErr):
 		case limited.N <= 0:
-			err = connector.Permanent(fmt.Errorf("qoqa: %s %s: %w", r.method, r.path, ErrResponseTooLarge))
+			err = fmt.Errorf("qoqa: %s: %w", r.where(), ErrResponseTooLarge)
 		case errors.As(err, &syntax), errors.As(err, &typ), errors.Is(err, errNotJSON):
-			err = connector.Permanent(fmt.Errorf("qoqa: %s %s: decode: %w", r.method, r.path, err))
+			err = fmt.Errorf("qoqa: %s: decode: %w", r.where(), err)
 		default: // the connection broke while the answer came
-			err = transportError(ctx, r, err)
+			err = transportError(ctx, r.method, "/api/v1/"+r.path, err)
 		}
 		yield(0, err)
 		return false
@@ -173,7 +172,9 @@ func (c *Client) streamIDs(ctx context.Context, r request, yield func(ID, error)
 				return fail(err)
 			}
 			if len(items) > 0 {
-				return fail(classify(&Error{Method: r.method, Path: "/api/v1/" + r.path, StatusCode: resp.StatusCode, Errors: items}))
+				e := r.fail(resp.StatusCode)
+				e.Errors = items
+				return fail(classify(e))
 			}
 		default:
 			var skip json.RawMessage

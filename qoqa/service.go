@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-
-	"github.com/qoqasync/qoqasync/connector"
 )
 
 // ReadService reads one resource: a record, or the IDs changed in a time
@@ -27,6 +25,16 @@ func (s *ReadService[T]) Get(ctx context.Context, id ID) (*T, error) {
 // Service reads and writes one resource.
 type Service[T any] struct{ ReadService[T] }
 
+// NewService returns the service of endpoint with records of type T. The
+// Client's fields cover every resource with its own type; this serves a
+// caller that handles records its own way, such as map[string]any, which
+// carries every field QoQa sends, known to this package or not (the
+// engine's adapter does so). The contract, not T, says which methods the
+// endpoint allows.
+func NewService[T any](c *Client, endpoint string) *Service[T] {
+	return &Service[T]{ReadService[T]{c, endpoint}}
+}
+
 // Create creates a record and returns its ID. key names the create (the
 // record's reference on the other side, stable across retries): it goes out
 // as the Idempotency-Key, so that a create retried after a lost answer
@@ -44,7 +52,7 @@ func (s *Service[T]) Create(ctx context.Context, v *T, key string) (ID, error) {
 		return 0, err
 	}
 	if out.ID == 0 {
-		return 0, connector.Permanent(fmt.Errorf("qoqa: POST /api/v1/%s/: the answer has no ID", s.endpoint))
+		return 0, fmt.Errorf("qoqa: POST /api/v1/%s/: the answer has no ID", s.endpoint)
 	}
 	return out.ID, nil
 }

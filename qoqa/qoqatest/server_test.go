@@ -121,7 +121,7 @@ func TestCountersAndRefusedMethods(t *testing.T) {
 	_, err := c.Deals.Get(ctx, 1)
 	require.ErrorIs(t, err, qoqa.ErrNotFound)
 	assert.Equal(t, 1, s.Calls("deal", http.MethodGet))
-	_, err = qoqa.NewAdapter(c, "deal").Create(ctx, "", map[string]any{"shop_id": 1})
+	_, err = qoqa.NewService[map[string]any](c, "deal").Create(ctx, &map[string]any{"shop_id": 1}, "deal/1")
 	require.ErrorContains(t, err, "not allowed")
 	assert.Equal(t, 1, s.Calls("deal", http.MethodPost))
 	assert.Zero(t, s.Count("deal"))
