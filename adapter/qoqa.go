@@ -59,6 +59,14 @@ func (a *QoQa) Windows(from, to time.Time) iter.Seq2[time.Time, time.Time] {
 	return qoqa.Windows(from, to)
 }
 
+// Now returns QoQa's own clock (qoqa.Client.ServerTime), by which QoQa
+// dates updated_at: the engine takes a search's end and its watermark from
+// here, so that a skew between this host and QoQa loses no change.
+func (a *QoQa) Now(ctx context.Context) (time.Time, error) {
+	t, err := a.client.ServerTime(ctx)
+	return t, qoqaDecision(err)
+}
+
 // Read implements connector.Adapter.
 func (a *QoQa) Read(ctx context.Context, id string) (connector.Record, error) {
 	n, err := a.id(id)

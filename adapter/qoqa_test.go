@@ -182,3 +182,20 @@ func TestExportToQoQaLostAnswerCreatesOne(t *testing.T) {
 	assert.Equal(t, float64(5000), rec["amount"])
 	assert.Equal(t, 2, s.Calls("voucher", http.MethodPost))
 }
+
+// The engine's watermarks follow QoQa's clock, which the adapter reads.
+func TestQoQaNow(t *testing.T) {
+	t.Parallel()
+	qoqaNow := time.Now().UTC().Add(-90 * time.Minute).Truncate(time.Second) // QoQa's clock runs behind this host's
+	s, c := qoqaFake(t, qoqatest.Options{Now: func() time.Time { return qoqaNow }})
+	a := adapter.NewQoQa(c, "order")
+	got, err := a.Now(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, qoqaNow, got)
+
+	s.Maintenance(1)
+	_, err = a.Now(context.Background())
+	var r *connector.RetryableError
+	require.ErrorAs(t, err, &r, "a failure reads as any call's")
+	assert.True(t, r.NotCounted)
+}
