@@ -57,7 +57,11 @@ func (s *Service[T]) Create(ctx context.Context, v *T, key string) (ID, error) {
 	return out.ID, nil
 }
 
-// Update replaces a record with v, the full record.
+// Update replaces a record with v. QoQa's PUT replaces the whole record,
+// so v is the full record, best as Get returned it and then changed: a
+// field left zero is sent as zero or left out, and QoQa then holds no
+// value for it. What the type has no field for travels in Extra (a
+// typed record) or in the map itself, and is kept.
 func (s *Service[T]) Update(ctx context.Context, id ID, v *T) error {
 	return s.c.do(ctx, request{method: http.MethodPut, path: s.endpoint + "/" + id.String(), body: map[string]any{s.endpoint: v}}, nil)
 }

@@ -155,6 +155,20 @@ type Translation struct {
 	Title       string         `json:"title,omitempty"`
 	Content     string         `json:"content,omitempty"`
 	Attributes  map[string]any `json:"attributes,omitempty"`
+	// Extra is what QoQa sent that the fields above lack: sent back as it came.
+	Extra Extra `json:"-"`
+}
+
+// MarshalJSON sends Extra back with the fields.
+func (t Translation) MarshalJSON() ([]byte, error) {
+	type plain Translation
+	return marshalWithExtra(plain(t), t.Extra)
+}
+
+// UnmarshalJSON keeps the keys the fields lack in Extra.
+func (t *Translation) UnmarshalJSON(b []byte) error {
+	type plain Translation
+	return unmarshalWithExtra(b, (*plain)(t), &t.Extra)
 }
 
 // Attributes are attribute code -> value (string, number, bool, or a list
