@@ -145,6 +145,10 @@ func TestQoQaValidationAndCancelDecisions(t *testing.T) {
 	require.ErrorIs(t, err, qoqa.ErrValidation)
 	assert.True(t, connector.IsPermanent(err), "a refused record fails the job at once")
 
+	_, err = adapter.NewQoQa(c, "voucher").Create(context.Background(), "", map[string]any{"code": "A", "amount": 100})
+	require.ErrorIs(t, err, qoqa.ErrNoIdempotencyKey)
+	assert.True(t, connector.IsPermanent(err), "a create without a reference is a bug no retry mends")
+
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err = a.Read(ctx, "1")

@@ -3,7 +3,6 @@ package qoqa
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -286,13 +285,8 @@ func transportError(ctx context.Context, method, path string, err error) error {
 }
 
 // idempotencyKey makes a key QoQa accepts (up to 255 bytes) from what the
-// caller names the create by; empty gets a random key.
+// caller names the create by: a longer name is hashed.
 func idempotencyKey(name string) string {
-	if name == "" {
-		b := make([]byte, 16)
-		rand.Read(b)
-		return hex.EncodeToString(b)
-	}
 	if len(name) <= 255 {
 		return name
 	}

@@ -58,9 +58,9 @@ func TestResourcesRoundTrip(t *testing.T) {
 
 	product := &qoqa.Product{Category: "home", IsActive: true, Attributes: qoqa.Attributes{"color": "red", "sizes": []any{"S", "M"}},
 		Translations: []qoqa.Translation{{LanguageID: qoqa.LangFR, Name: "Lampe", Brand: "Lux"}, {LanguageID: qoqa.LangDE, Name: "Leuchte", Attributes: map[string]any{"material": "Holz"}}}}
-	pid, err := c.Products.Create(ctx, product, "")
+	pid, err := c.Products.Create(ctx, product, "product/1")
 	require.NoError(t, err)
-	vid, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: pid, SKU: "LAMP-1", EAN: "7612345678900", IsActive: true}, "")
+	vid, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: pid, SKU: "LAMP-1", EAN: "7612345678900", IsActive: true}, "variation/1")
 	require.NoError(t, err)
 	gotP, err := c.Products.Get(ctx, pid)
 	require.NoError(t, err)
@@ -81,7 +81,7 @@ func TestResourcesRoundTrip(t *testing.T) {
 	offer := &qoqa.Offer{ShopID: shopID, StartAt: at("2026-03-02T00:00:00+0100"), StopAt: at("2026-03-03T00:00:00+0100"), IsActive: true, Currency: "CHF",
 		Translations: []qoqa.Translation{{LanguageID: 1, Title: "Lampe du jour", Content: "<p>Belle</p>"}},
 		Positions:    []qoqa.Position{{VariationID: vid, UnitPrice: 2950, RegularPrice: 4900, LotSize: 1, MaxSellable: 100}}}
-	oid, err := c.Offers.Create(ctx, offer, "")
+	oid, err := c.Offers.Create(ctx, offer, "offer/1")
 	require.NoError(t, err)
 	gotO, err := c.Offers.Get(ctx, oid)
 	require.NoError(t, err)
@@ -89,7 +89,7 @@ func TestResourcesRoundTrip(t *testing.T) {
 	assert.Equal(t, time.Date(2026, 3, 1, 23, 0, 0, 0, time.UTC), gotO.StartAt.Time, "datetimes are kept in UTC")
 
 	voucher := &qoqa.Voucher{Code: "GIFT-50", Amount: 5000, RemainingAmount: 5000, Currency: "CHF", IsActive: true}
-	voucherID, err := c.Vouchers.Create(ctx, voucher, "")
+	voucherID, err := c.Vouchers.Create(ctx, voucher, "voucher/1")
 	require.NoError(t, err)
 	gotV, err := c.Vouchers.Get(ctx, voucherID)
 	require.NoError(t, err)
@@ -163,40 +163,48 @@ func TestIdempotentCreate(t *testing.T) {
 }
 
 func TestValidationErrorsNameTheField(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	c := newClient(t, s)
 	ctx := context.Background()
-	pid, err := c.Products.Create(ctx, &qoqa.Product{Translations: []qoqa.Translation{{LanguageID: 1, Name: "P"}}}, "")
+	shop := s.Seed("shop", qoqa.Shop{Name: "QoQa"})[0]
+	pid, err := c.Products.Create(ctx, &qoqa.Product{Translations: []qoqa.Translation{{LanguageID: 1, Name: "P"}}}, "product/1")
 	require.NoError(t, err)
-	_, err = c.Variations.Create(ctx, &qoqa.Variation{ProductID: pid, SKU: "S"}, "")
+	vid, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: pid, SKU: "S"}, "variation/1")
 	require.NoError(t, err)
 
 	for name, tc := range map[string]struct {
-		create func() error
+		create func(key string) error
 		field  string
 	}{
-		"product without a name": {func() error { _, err := c.Products.Create(ctx, &qoqa.Product{}, ""); return err }, "translations"},
-		"unknown product": {func() error {
-			_, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: 999, SKU: "X"}, "")
+		"unknown product": {func(key string) error {
+			_, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: 999, SKU: "X"}, key)
 			return err
 		}, "product_id"},
-		"sku used": {func() error {
-			_, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: pid, SKU: "S"}, "")
+		"sku used": {func(key string) error {
+			_, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: pid, SKU: "S"}, key)
 			return err
 		}, "sku"},
-		"negative amount": {func() error { _, err := c.Vouchers.Create(ctx, &qoqa.Voucher{Code: "C", Amount: -1}, ""); return err }, "amount"},
-		"stop before start": {func() error {
-			_, err := c.Offers.Create(ctx, &qoqa.Offer{ShopID: 1, StartAt: at("2026-03-02T00:00:00+0000"), StopAt: at("2026-03-01T00:00:00+0000")}, "")
+		"negative amount": {func(key string) error {
+			_, err := c.Vouchers.Create(ctx, &qoqa.Voucher{Code: "C", Amount: -1}, key)
+			return err
+		}, "amount"},
+		"stop before start": {func(key string) error {
+			_, err := c.Offers.Create(ctx, &qoqa.Offer{ShopID: shop, StartAt: at("2026-03-02T00:00:00+0000"), StopAt: at("2026-03-01T00:00:00+0000"),
+				Positions: []qoqa.Position{{VariationID: vid, UnitPrice: 100}}}, key)
 			return err
 		}, "stop_at"},
 	} {
-		err := tc.create()
-		require.ErrorIs(t, err, qoqa.ErrValidation, name)
-		assert.False(t, temporary(err), name)
-		assert.Contains(t, err.Error(), "[code 4] "+tc.field, name)
-		var apiErr *qoqa.Error
-		require.ErrorAs(t, err, &apiErr)
-		assert.Equal(t, http.StatusUnprocessableEntity, apiErr.StatusCode)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			err := tc.create(name)
+			require.ErrorIs(t, err, qoqa.ErrValidation)
+			assert.False(t, temporary(err))
+			assert.Contains(t, err.Error(), "[code 4] "+tc.field)
+			var apiErr *qoqa.Error
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, http.StatusUnprocessableEntity, apiErr.StatusCode)
+		})
 	}
 }
 

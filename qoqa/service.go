@@ -2,6 +2,8 @@ package qoqa
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 )
@@ -38,24 +40,44 @@ func NewService[T any](c *Client, endpoint string) *Service[T] {
 // Create creates a record and returns its ID. key names the create (the
 // record's reference on the other side, stable across retries): it goes out
 // as the Idempotency-Key, so that a create retried after a lost answer
-// returns the first create's ID. An empty key gets a random one.
+// returns the first create's ID. An empty key is ErrNoIdempotencyKey.
+//
+// A record that lacks a field the contract requires on create (a voucher's
+// code and amount, an offer's shop, dates and positions, a variation's
+// product and SKU, a product's name in one language at least) is refused
+// before it is sent with an ErrValidation naming the field: a zero counts
+// as missing.
 func (s *Service[T]) Create(ctx context.Context, v *T, key string) (ID, error) {
+	r := request{method: http.MethodPost, path: s.endpoint + "/"}
+	if key == "" {
+		return 0, fmt.Errorf("qoqa: %s: %w", r.where(), ErrNoIdempotencyKey)
+	}
+	record, err := json.Marshal(v)
+	if err != nil {
+		return 0, fmt.Errorf("qoqa: %s: encode: %w", r.where(), err)
+	}
+	if err := checkRequired(r.where(), s.endpoint, record); err != nil {
+		return 0, err
+	}
+	r.body = map[string]any{s.endpoint: json.RawMessage(record)}
+	r.header = http.Header{"Idempotency-Key": {idempotencyKey(key)}}
 	var out struct {
 		ID ID `json:"id"`
 	}
-	err := s.c.do(ctx, request{
-		method: http.MethodPost, path: s.endpoint + "/",
-		body:   map[string]any{s.endpoint: v},
-		header: http.Header{"Idempotency-Key": {idempotencyKey(key)}},
-	}, &out)
-	if err != nil {
+	if err := s.c.do(ctx, r, &out); err != nil {
 		return 0, err
 	}
 	if out.ID == 0 {
-		return 0, fmt.Errorf("qoqa: POST /api/v1/%s/: the answer has no ID", s.endpoint)
+		return 0, fmt.Errorf("qoqa: %s: the answer has no ID", r.where())
 	}
 	return out.ID, nil
 }
+
+// ErrNoIdempotencyKey is returned by a create given no key. The key is what
+// makes a create retried after a lost answer return the first create's ID:
+// a random one would change with each retry and create twice, so the caller
+// names the create, by what it is on the other side.
+var ErrNoIdempotencyKey = errors.New("qoqa: a create needs an Idempotency-Key that stays the same across retries")
 
 // Update replaces a record with v. QoQa's PUT replaces the whole record,
 // so v is the full record, best as Get returned it and then changed: a
