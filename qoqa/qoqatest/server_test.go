@@ -82,7 +82,7 @@ func TestAnswersCarryUnknownKeysAndStringIDs(t *testing.T) {
 	assert.IsType(t, "", data[1].(map[string]any)["id"], "some IDs come as strings")
 
 	body = rawGet(t, s, "/api/v1/deal/?timestamp_from=yesterday")
-	assert.Contains(t, string(body), "timestamp_from must be YYYY-MM-DD HH:MM:SS")
+	assert.Contains(t, string(body), "timestamp_from: must be YYYY-MM-DD HH:MM:SS")
 }
 
 // rawGet sends a GET signed as the contract says, and returns the body.
