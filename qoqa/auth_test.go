@@ -39,6 +39,7 @@ func readPIN(t *testing.T, authURL string) string {
 }
 
 func TestPINFlowEndToEnd(t *testing.T) {
+	t.Parallel()
 	for _, quirk := range []bool{false, true} {
 		t.Run(map[bool]string{false: "authorize_url", true: "newline authorize_url"}[quirk], func(t *testing.T) {
 			s := newServer(t, qoqatest.Options{NewlineAuthorizeURL: quirk})
@@ -69,6 +70,7 @@ func TestPINFlowEndToEnd(t *testing.T) {
 }
 
 func TestPINFlowRefusals(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	ctx := context.Background()
 	flow := &qoqa.PINFlow{BaseURL: s.URL, Consumer: s.Consumer()}
@@ -96,6 +98,7 @@ func TestPINFlowRefusals(t *testing.T) {
 }
 
 func TestWrongSecretAndRevokedToken(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	ctx := context.Background()
 	cfg := s.Config()
@@ -146,6 +149,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func TestReplayedNonceIsRefused(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	rec := &recorder{next: http.DefaultTransport}
 	cfg := s.Config()
@@ -166,6 +170,7 @@ func TestReplayedNonceIsRefused(t *testing.T) {
 }
 
 func TestSecretsNeverPrinted(t *testing.T) {
+	t.Parallel()
 	creds := qoqa.Credentials{Key: "key", Secret: "consumer-s3cret"}
 	tok := qoqa.Token{Token: "tok", Secret: "token-s3cret"}
 	auth := qoqa.Authorization{URL: "https://x", RequestToken: tok}
@@ -175,6 +180,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 }
 
 func TestFileTokenStore(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "token.json")
 	store := qoqa.FileTokenStore{Path: path}

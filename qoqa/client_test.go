@@ -43,6 +43,7 @@ func at(s string) qoqa.Time {
 }
 
 func TestResourcesRoundTrip(t *testing.T) {
+	t.Parallel()
 	clk := &clock{t: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
 	s := newServer(t, qoqatest.Options{Now: clk.Now})
 	c := newClient(t, s)
@@ -132,6 +133,7 @@ func TestResourcesRoundTrip(t *testing.T) {
 }
 
 func TestMethodsTheContractRefuses(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	c := newClient(t, s)
 	// The typed client offers no create on users; a service of maps can try.
@@ -143,6 +145,7 @@ func TestMethodsTheContractRefuses(t *testing.T) {
 }
 
 func TestIdempotentCreate(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	c := newClient(t, s)
 	ctx := context.Background()
@@ -209,6 +212,7 @@ func TestValidationErrorsNameTheField(t *testing.T) {
 }
 
 func TestErrorRules(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	c := newClient(t, s)
 	ctx := context.Background()
@@ -265,6 +269,7 @@ func TestErrorRules(t *testing.T) {
 }
 
 func TestTimeoutAndCancel(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	cfg := s.Config()
 	cfg.Timeout = 50 * time.Millisecond
@@ -283,6 +288,7 @@ func TestTimeoutAndCancel(t *testing.T) {
 }
 
 func TestOversizedAnswer(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	cfg := s.Config()
 	cfg.MaxResponseBytes = 512
@@ -306,6 +312,7 @@ func TestOversizedAnswer(t *testing.T) {
 }
 
 func TestSearchSplitsIntoWeeksAndStreams(t *testing.T) {
+	t.Parallel()
 	clk := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	s := newServer(t, qoqatest.Options{Now: clk.Now})
 	c := newClient(t, s)
@@ -340,6 +347,7 @@ func TestSearchSplitsIntoWeeksAndStreams(t *testing.T) {
 }
 
 func TestIDsAndTimesDecode(t *testing.T) {
+	t.Parallel()
 	var v struct {
 		A, B, C qoqa.ID
 		T       qoqa.Time
@@ -357,6 +365,7 @@ func TestIDsAndTimesDecode(t *testing.T) {
 }
 
 func TestConcurrentCalls(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	c := newClient(t, s)
 	var wg sync.WaitGroup
@@ -382,6 +391,7 @@ func TestConcurrentCalls(t *testing.T) {
 // drops before the answer; QoQa refuses the repeated nonce with a redirect.
 // That refusal is no authentication failure: it is retried.
 func TestReplayedRequestAfterADropIsRetryable(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	c := newClient(t, s)
 	ctx := context.Background()

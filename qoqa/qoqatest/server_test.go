@@ -32,6 +32,7 @@ func setup(t *testing.T, opts qoqatest.Options) (*qoqatest.Server, *qoqa.Client)
 }
 
 func TestUnsignedRequestsGoToLogin(t *testing.T) {
+	t.Parallel()
 	s, _ := setup(t, qoqatest.Options{})
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Get(s.URL + "/api/v1/shop/")
@@ -42,6 +43,7 @@ func TestUnsignedRequestsGoToLogin(t *testing.T) {
 }
 
 func TestSeedJSONTouchAndSearch(t *testing.T) {
+	t.Parallel()
 	clk := &clock{t: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
 	s, c := setup(t, qoqatest.Options{Now: clk.Now})
 	ids, err := s.SeedJSON(strings.NewReader(`{"user": [{"email": "a@example.ch", "pseudo": "a"}, {"email": "b@example.ch", "pseudo": "b"}]}`))
@@ -70,6 +72,7 @@ func TestSeedJSONTouchAndSearch(t *testing.T) {
 }
 
 func TestAnswersCarryUnknownKeysAndStringIDs(t *testing.T) {
+	t.Parallel()
 	s, _ := setup(t, qoqatest.Options{})
 	s.Seed("deal", qoqa.Deal{ShopID: 1}, qoqa.Deal{ShopID: 1})
 	body := rawGet(t, s, "/api/v1/deal/?timestamp_from=2000-01-01%2000:00:00")
@@ -98,6 +101,7 @@ func rawGet(t *testing.T, s *qoqatest.Server, path string) []byte {
 }
 
 func TestIdempotencyKeysExpireAfterADay(t *testing.T) {
+	t.Parallel()
 	clk := &clock{t: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
 	s, c := setup(t, qoqatest.Options{Now: clk.Now})
 	ctx := context.Background()
@@ -116,6 +120,7 @@ func TestIdempotencyKeysExpireAfterADay(t *testing.T) {
 }
 
 func TestCountersAndRefusedMethods(t *testing.T) {
+	t.Parallel()
 	s, c := setup(t, qoqatest.Options{})
 	ctx := context.Background()
 	_, err := c.Deals.Get(ctx, 1)
