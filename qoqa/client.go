@@ -142,18 +142,21 @@ type request struct {
 	header http.Header
 }
 
-// where is the request's method and path as errors name them.
-func (r request) where() string { return r.method + " /api/v1/" + r.path }
+// urlPath is the request's path from the site's root, as errors name it.
+func (r request) urlPath() string { return "/api/v1/" + r.path }
+
+// where is the request's method and path, as errors name them.
+func (r request) where() string { return r.method + " " + r.urlPath() }
 
 // fail is the *Error of an answer to r.
 func (r request) fail(status int) *Error {
-	return &Error{Method: r.method, Path: "/api/v1/" + r.path, StatusCode: status}
+	return &Error{Method: r.method, Path: r.urlPath(), StatusCode: status}
 }
 
 // send performs a call and returns the open response; the caller closes its
 // body. Transport failures come back classified.
 func (c *Client) send(ctx context.Context, r request) (*http.Response, error) {
-	u := c.base + "/api/v1/" + r.path
+	u := c.base + r.urlPath()
 	if len(r.query) > 0 {
 		u += "?" + r.query.Encode()
 	}
@@ -186,7 +189,7 @@ func (c *Client) send(ctx context.Context, r request) (*http.Response, error) {
 	}))
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, transportError(ctx, r.method, "/api/v1/"+r.path, err)
+		return nil, transportError(ctx, r.method, r.urlPath(), err)
 	}
 	if conns.Load() > 1 && (resp.StatusCode >= 300 && resp.StatusCode < 400 || resp.StatusCode == http.StatusUnauthorized) {
 		resp.Body.Close()
@@ -215,7 +218,7 @@ func (c *Client) call(ctx context.Context, r request, out any) (http.Header, err
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {
-		return nil, transportError(ctx, r.method, "/api/v1/"+r.path, err)
+		return nil, transportError(ctx, r.method, r.urlPath(), err)
 	}
 	if int64(len(data)) > c.maxBody {
 		return nil, fmt.Errorf("qoqa: %s: %w (over %d bytes)", r.where(), ErrResponseTooLarge, c.maxBody)

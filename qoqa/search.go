@@ -58,24 +58,23 @@ func Windows(from, to time.Time) iter.Seq2[time.Time, time.Time] {
 // changed while the search runs may come twice.
 func (s *ReadService[T]) Search(ctx context.Context, from, to time.Time) iter.Seq2[ID, error] {
 	return func(yield func(ID, error) bool) {
-		path := s.endpoint + "/"
+		r := request{method: http.MethodGet, path: s.endpoint + "/"}
 		switch {
 		case from.IsZero():
 			// From the year 1, that would be some 100,000 searches.
-			yield(0, fmt.Errorf("qoqa: GET /api/v1/%s: a search needs a start time", path))
+			yield(0, fmt.Errorf("qoqa: %s: a search needs a start time", r.where()))
 			return
 		case !to.IsZero() && to.Before(from):
-			yield(0, fmt.Errorf("qoqa: GET /api/v1/%s: the search's end %s is before its start %s",
-				path, to.UTC().Format(time.RFC3339), from.UTC().Format(time.RFC3339)))
+			yield(0, fmt.Errorf("qoqa: %s: the search's end %s is before its start %s",
+				r.where(), to.UTC().Format(time.RFC3339), from.UTC().Format(time.RFC3339)))
 			return
 		}
 		search := func(wFrom, wTo time.Time) bool {
-			q := url.Values{}
-			q.Set("timestamp_from", wFrom.Format(SearchTimeLayout))
+			r.query = url.Values{"timestamp_from": {wFrom.Format(SearchTimeLayout)}}
 			if !wTo.IsZero() {
-				q.Set("timestamp_to", wTo.Format(SearchTimeLayout))
+				r.query.Set("timestamp_to", wTo.Format(SearchTimeLayout))
 			}
-			return s.c.streamIDs(ctx, request{method: http.MethodGet, path: path, query: q}, yield)
+			return s.c.streamIDs(ctx, r, yield)
 		}
 		if !to.IsZero() {
 			for wFrom, wTo := range Windows(from, to) {
@@ -134,7 +133,7 @@ func (c *Client) streamIDs(ctx context.Context, r request, yield func(ID, error)
 		case errors.As(err, &syntax), errors.As(err, &typ), errors.Is(err, errNotJSON):
 			err = fmt.Errorf("qoqa: %s: decode: %w", r.where(), err)
 		default: // the connection broke while the answer came
-			err = transportError(ctx, r.method, "/api/v1/"+r.path, err)
+			err = transportError(ctx, r.method, r.urlPath(), err)
 		}
 		yield(0, err)
 		return false
