@@ -89,6 +89,9 @@ type Error struct {
 	kind error
 }
 
+// Error names the call and what came back, as the contract reports it:
+// "qoqa: PUT /api/v1/offer/7: 422: [code 4] stop_at: must be after
+// start_at: stop_at", or "no answer" and why.
 func (e *Error) Error() string {
 	var msgs []string
 	for _, it := range e.Errors {
