@@ -19,8 +19,12 @@ import (
 // create retried after a lost answer gets the first one's ID.
 //
 // It is where the engine and the client meet, so it turns the client's
-// errors into the engine's decisions (see qoqaDecision): the client only
-// reports what happened.
+// errors, which only report what happened, into the engine's decisions: a
+// maintenance is retried after its delay without counting the attempt, a
+// 429 after its Retry-After, a 5xx, an error list in a 2xx or a call with
+// no answer with the queue's backoff; a missing record wraps
+// connector.ErrNotFound; a cancelled context is left as it is; anything
+// else fails the job at once.
 type QoQa struct {
 	client *qoqa.Client
 	svc    *qoqa.Service[map[string]any]
