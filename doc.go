@@ -17,6 +17,9 @@
 //     protocol;
 //   - openerp is the OpenERP XML-RPC client, and openerp/openerptest a fake
 //     OpenERP server;
+//   - adapter is where the engine meets the clients: adapter.QoQa is one
+//     QoQa resource as the flows see it, and turns the client's errors
+//     (which only report what happened) into the engine's retry decisions;
 //   - binding stores which QoQa record is which OpenERP record, and the
 //     per-model watermarks of the batch searches;
 //   - backend pairs one QoQa shop with one OpenERP database and holds, per

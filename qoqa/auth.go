@@ -3,6 +3,7 @@ package qoqa
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,8 +13,6 @@ import (
 	"time"
 
 	"github.com/dghubble/oauth1"
-
-	"github.com/qoqasync/qoqasync/connector"
 )
 
 // Credentials are the consumer key and secret QoQa hands out. The secret
@@ -71,20 +70,29 @@ func (a Authorization) String() string {
 	return fmt.Sprintf("qoqa.Authorization{URL: %q, RequestToken: %v}", a.URL, a.RequestToken)
 }
 
+// The PIN flow's endpoints, as errors name them.
+const (
+	requestTokenPath = "/oauth1.0a/request_token"
+	accessTokenPath  = "/oauth1.0a/access_token"
+)
+
 // Start asks for a request token (with oauth_callback=oob) and returns where
-// the user gets the PIN.
+// the user gets the PIN. A failure QoQa answered, or a call that got no
+// answer, is an *Error naming /oauth1.0a/request_token, as every error of
+// Start does.
 func (f *PINFlow) Start(ctx context.Context) (Authorization, error) {
-	cfg, exchange, err := f.oauthConfig(ctx)
+	cfg, ex, err := f.oauthConfig(ctx, requestTokenPath)
 	if err != nil {
 		return Authorization{}, err
 	}
 	token, secret, err := cfg.RequestToken()
-	if err := exchange.check("request token", err); err != nil {
+	if err := ex.check(err); err != nil {
 		return Authorization{}, err
 	}
-	form, err := url.ParseQuery(string(bytes.TrimSpace(exchange.body)))
+	// The answer holds the request token's secret: errors never quote it.
+	form, err := url.ParseQuery(string(bytes.TrimSpace(ex.body)))
 	if err != nil {
-		return Authorization{}, fmt.Errorf("qoqa: request token: answer does not parse: %w", err)
+		return Authorization{}, ex.broken("the answer is not a form")
 	}
 	authorize := form.Get("authorize_url")
 	if authorize == "" {
@@ -98,56 +106,58 @@ func (f *PINFlow) Start(ctx context.Context) (Authorization, error) {
 		}
 	}
 	if authorize == "" {
-		return Authorization{}, errors.New("qoqa: request token: the answer has no authorize_url")
+		return Authorization{}, ex.broken("the answer has no authorize_url")
 	}
 	cfg.Endpoint.AuthorizeURL = strings.TrimSpace(authorize)
 	u, err := cfg.AuthorizationURL(token)
 	if err != nil {
-		return Authorization{}, fmt.Errorf("qoqa: authorize_url does not parse: %w", err)
+		return Authorization{}, ex.broken("the answer's authorize_url does not parse")
 	}
 	return Authorization{URL: u.String(), RequestToken: Token{Token: token, Secret: secret}}, nil
 }
 
 // Finish trades the PIN the user was shown for the access token. A request
-// token serves once: a wrong PIN means starting again.
+// token serves once: a wrong PIN means starting again. A failure QoQa
+// answered, or a call that got no answer, is an *Error naming
+// /oauth1.0a/access_token, as every error of Finish does.
 func (f *PINFlow) Finish(ctx context.Context, a Authorization, pin string) (Token, error) {
 	pin = strings.TrimSpace(pin)
 	if pin == "" {
-		return Token{}, errors.New("qoqa: the PIN is empty")
+		return Token{}, fmt.Errorf("qoqa: POST %s: the PIN is empty", accessTokenPath)
 	}
-	cfg, exchange, err := f.oauthConfig(ctx)
+	cfg, ex, err := f.oauthConfig(ctx, accessTokenPath)
 	if err != nil {
 		return Token{}, err
 	}
 	token, secret, err := cfg.AccessToken(a.RequestToken.Token, a.RequestToken.Secret, pin)
-	if err := exchange.check("access token", err); err != nil {
+	if err := ex.check(err); err != nil {
 		return Token{}, err
 	}
 	return Token{Token: token, Secret: secret}, nil
 }
 
-// oauthConfig builds the oauth1 configuration of one step. oauth1's token
-// calls take no context and follow redirects: the HTTP client given to it
-// carries the step's context, its timeout, refuses redirects, and records
-// the answer, whose authorize_url oauth1 does not return.
-func (f *PINFlow) oauthConfig(ctx context.Context) (*oauth1.Config, *exchange, error) {
+// oauthConfig builds the oauth1 configuration of the step at path. oauth1's
+// token calls take no context and follow redirects: the HTTP client given
+// to it carries the step's context, its timeout, refuses redirects, and
+// records the answer, whose authorize_url oauth1 does not return.
+func (f *PINFlow) oauthConfig(ctx context.Context, path string) (*oauth1.Config, *exchange, error) {
 	base, err := baseURL(f.BaseURL)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("qoqa: POST %s: %w", path, err)
 	}
 	if f.Consumer.Key == "" || f.Consumer.Secret == "" {
-		return nil, nil, errors.New("qoqa: the consumer key and secret are required")
+		return nil, nil, fmt.Errorf("qoqa: POST %s: the consumer key and secret are required", path)
 	}
 	timeout := f.Timeout
 	if timeout <= 0 {
 		timeout = 30 * time.Second
 	}
-	ex := &exchange{ctx: ctx, next: baseHTTPClient(f.HTTPClient).Transport}
+	ex := &exchange{ctx: ctx, path: path, next: baseHTTPClient(f.HTTPClient).Transport}
 	cfg := oauth1.NewConfig(f.Consumer.Key, f.Consumer.Secret)
 	cfg.CallbackURL = "oob"
 	cfg.Endpoint = oauth1.Endpoint{
-		RequestTokenURL: base + "/oauth1.0a/request_token",
-		AccessTokenURL:  base + "/oauth1.0a/access_token",
+		RequestTokenURL: base + requestTokenPath,
+		AccessTokenURL:  base + accessTokenPath,
 	}
 	cfg.HTTPClient = &http.Client{Transport: ex, Timeout: timeout, CheckRedirect: noRedirect}
 	return cfg, ex, nil
@@ -157,8 +167,10 @@ func (f *PINFlow) oauthConfig(ctx context.Context) (*oauth1.Config, *exchange, e
 // step's context and keeps the answer.
 type exchange struct {
 	ctx    context.Context
+	path   string
 	next   http.RoundTripper
 	status int
+	header http.Header
 	body   []byte
 }
 
@@ -172,31 +184,38 @@ func (e *exchange) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.status, e.body = resp.StatusCode, body
+	e.status, e.header, e.body = resp.StatusCode, resp.Header, body
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, nil
 }
 
-// check turns a failed step into the package's errors, without quoting
-// oauth1's message (which may hold the answer's body).
-func (e *exchange) check(step string, err error) error {
+// check turns a failed step into an *Error, without quoting oauth1's
+// message or the answer (a 2xx answer may hold a token's secret). Any
+// refusal short of a 5xx, a 429 or a maintenance is ErrAuth: the step
+// must start again.
+func (e *exchange) check(err error) error {
 	if err == nil {
 		return nil
 	}
-	switch {
-	case e.status == 0:
-		if e.ctx.Err() != nil {
-			return fmt.Errorf("qoqa: %s: %w", step, e.ctx.Err())
-		}
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			err = uerr.Err
-		}
-		return connector.Retryable(fmt.Errorf("qoqa: %s: %w: %w", step, ErrUnavailable, err))
-	case e.status >= 300 && e.status < 500:
-		return connector.Permanent(fmt.Errorf("qoqa: %s refused (HTTP %d): %w", step, e.status, ErrAuth))
-	case e.status >= 500:
-		return connector.Retryable(fmt.Errorf("qoqa: %s: HTTP %d: %w", step, e.status, ErrUnavailable))
+	if e.status == 0 {
+		return transportError(e.ctx, http.MethodPost, e.path, err)
 	}
-	return connector.Permanent(fmt.Errorf("qoqa: %s: the answer lacks the token: %w", step, ErrAuth))
+	if e.status < 300 {
+		return e.broken("the answer lacks oauth_token, oauth_token_secret or oauth_callback_confirmed")
+	}
+	ae := &Error{Method: http.MethodPost, Path: e.path, StatusCode: e.status, RetryAfter: parseRetryAfter(e.header)}
+	var env envelope
+	if json.Unmarshal(e.body, &env) == nil {
+		ae.Errors = env.Errors
+	}
+	classify(ae)
+	if e.status < 500 && ae.kind != ErrRateLimited && ae.kind != ErrMaintenance {
+		ae.kind = ErrAuth
+	}
+	return ae
+}
+
+// broken is the *Error of a 2xx answer that the step cannot use.
+func (e *exchange) broken(why string) error {
+	return &Error{Method: http.MethodPost, Path: e.path, StatusCode: e.status, Err: errors.New(why)}
 }

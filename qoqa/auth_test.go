@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,7 +14,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/qoqasync/qoqasync/connector"
 	"github.com/qoqasync/qoqasync/qoqa"
 	"github.com/qoqasync/qoqasync/qoqa/qoqatest"
 )
@@ -39,6 +39,7 @@ func readPIN(t *testing.T, authURL string) string {
 }
 
 func TestPINFlowEndToEnd(t *testing.T) {
+	t.Parallel()
 	for _, quirk := range []bool{false, true} {
 		t.Run(map[bool]string{false: "authorize_url", true: "newline authorize_url"}[quirk], func(t *testing.T) {
 			s := newServer(t, qoqatest.Options{NewlineAuthorizeURL: quirk})
@@ -69,6 +70,7 @@ func TestPINFlowEndToEnd(t *testing.T) {
 }
 
 func TestPINFlowRefusals(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	ctx := context.Background()
 	flow := &qoqa.PINFlow{BaseURL: s.URL, Consumer: s.Consumer()}
@@ -92,10 +94,11 @@ func TestPINFlowRefusals(t *testing.T) {
 	_, err = bad.Start(ctx)
 	require.ErrorIs(t, err, qoqa.ErrAuth, "a request signed with a wrong secret")
 	assert.NotContains(t, err.Error(), "wrong-secret")
-	assert.True(t, connector.IsPermanent(err))
+	assert.False(t, temporary(err))
 }
 
 func TestWrongSecretAndRevokedToken(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	ctx := context.Background()
 	cfg := s.Config()
@@ -126,7 +129,7 @@ func TestWrongSecretAndRevokedToken(t *testing.T) {
 	require.ErrorIs(t, err, qoqa.ErrAuth)
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusForbidden, apiErr.StatusCode)
-	assert.True(t, connector.IsPermanent(err))
+	assert.False(t, temporary(err))
 }
 
 // recorder keeps the last request sent, body included, to replay it.
@@ -146,6 +149,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func TestReplayedNonceIsRefused(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	rec := &recorder{next: http.DefaultTransport}
 	cfg := s.Config()
@@ -166,6 +170,7 @@ func TestReplayedNonceIsRefused(t *testing.T) {
 }
 
 func TestSecretsNeverPrinted(t *testing.T) {
+	t.Parallel()
 	creds := qoqa.Credentials{Key: "key", Secret: "consumer-s3cret"}
 	tok := qoqa.Token{Token: "tok", Secret: "token-s3cret"}
 	auth := qoqa.Authorization{URL: "https://x", RequestToken: tok}
@@ -175,6 +180,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 }
 
 func TestFileTokenStore(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "token.json")
 	store := qoqa.FileTokenStore{Path: path}
@@ -214,4 +220,72 @@ func TestFileTokenStore(t *testing.T) {
 	got, err = mem.Load(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, tok, got)
+}
+
+// Every failure of a PIN-flow step is an *Error whose status errors.As
+// reads, and every error of a step names that step's path.
+func TestPINFlowErrors(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, qoqatest.Options{})
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	stub := func(status int, body string) string {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
+			w.WriteHeader(status)
+			io.WriteString(w, body)
+		}))
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
+	started := func(t *testing.T) qoqa.Authorization {
+		auth, err := (&qoqa.PINFlow{BaseURL: s.URL, Consumer: s.Consumer()}).Start(context.Background())
+		require.NoError(t, err)
+		readPIN(t, auth.URL)
+		return auth
+	}
+	const startPath, finishPath = "POST /oauth1.0a/request_token", "POST /oauth1.0a/access_token"
+	for name, tc := range map[string]struct {
+		base     string
+		consumer qoqa.Credentials
+		finish   string // the PIN to finish with; empty: only start
+		path     string
+		status   int
+		kind     error
+	}{
+		"start, a wrong consumer secret": {s.URL, qoqa.Credentials{Key: "consumer-key", Secret: "wrong"}, "", startPath, http.StatusFound, qoqa.ErrAuth},
+		"start, no server":               {closed.URL, s.Consumer(), "", startPath, 0, qoqa.ErrUnavailable},
+		"start, a 503":                   {stub(http.StatusServiceUnavailable, "busy"), s.Consumer(), "", startPath, http.StatusServiceUnavailable, qoqa.ErrUnavailable},
+		"start, a 400":                   {stub(http.StatusBadRequest, "no"), s.Consumer(), "", startPath, http.StatusBadRequest, qoqa.ErrAuth},
+		"start, a 200 without the token": {stub(http.StatusOK, "oauth_token_secret=x"), s.Consumer(), "", startPath, http.StatusOK, nil},
+		"start, a 200 without authorize_url": {stub(http.StatusOK, "oauth_token=a&oauth_token_secret=b&oauth_callback_confirmed=true"), s.Consumer(), "",
+			startPath, http.StatusOK, nil},
+		"finish, a wrong PIN": {s.URL, s.Consumer(), "000000000", finishPath, http.StatusUnauthorized, qoqa.ErrAuth},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			flow := &qoqa.PINFlow{BaseURL: tc.base, Consumer: tc.consumer}
+			var err error
+			if tc.finish == "" {
+				_, err = flow.Start(context.Background())
+			} else {
+				_, err = flow.Finish(context.Background(), started(t), tc.finish)
+			}
+			var apiErr *qoqa.Error
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.status, apiErr.StatusCode)
+			assert.Contains(t, err.Error(), "qoqa: "+tc.path+": ")
+			if tc.kind != nil {
+				assert.ErrorIs(t, err, tc.kind)
+			}
+			assert.Equal(t, tc.kind == qoqa.ErrUnavailable, apiErr.Temporary())
+			assert.NotContains(t, err.Error(), "wrong")
+			assert.NotContains(t, err.Error(), s.Consumer().Secret)
+		})
+	}
+
+	_, err := (&qoqa.PINFlow{BaseURL: s.URL, Consumer: s.Consumer()}).Finish(context.Background(), qoqa.Authorization{}, " ")
+	require.ErrorContains(t, err, "qoqa: "+finishPath+": the PIN is empty")
+	_, err = (&qoqa.PINFlow{BaseURL: "ftp://x", Consumer: s.Consumer()}).Start(context.Background())
+	require.ErrorContains(t, err, "qoqa: "+startPath+": ")
 }

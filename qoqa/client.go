@@ -3,7 +3,6 @@ package qoqa
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -20,8 +19,6 @@ import (
 	"time"
 
 	"github.com/dghubble/oauth1"
-
-	"github.com/qoqasync/qoqasync/connector"
 )
 
 // Config says where the API is and who calls it.
@@ -68,7 +65,7 @@ var ErrResponseTooLarge = errors.New("qoqa: response too large")
 func New(cfg Config) (*Client, error) {
 	base, err := baseURL(cfg.BaseURL)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("qoqa: %w", err)
 	}
 	if cfg.Consumer.Key == "" || cfg.Consumer.Secret == "" {
 		return nil, errors.New("qoqa: the consumer key and secret are required")
@@ -104,7 +101,7 @@ func New(cfg Config) (*Client, error) {
 func baseURL(s string) (string, error) {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("qoqa: base URL must be http(s)://host, got %q", s)
+		return "", fmt.Errorf("the base URL must be http(s)://host, got %q", s)
 	}
 	u.User, u.RawQuery, u.Fragment = nil, "", ""
 	return strings.TrimRight(u.String(), "/"), nil
@@ -137,16 +134,29 @@ type envelope struct {
 
 // request is one API call.
 type request struct {
-	method, path string
-	query        url.Values
-	body         any
-	header       http.Header
+	method string
+	// path is under /api/v1/: "order/12".
+	path   string
+	query  url.Values
+	body   any
+	header http.Header
+}
+
+// urlPath is the request's path from the site's root, as errors name it.
+func (r request) urlPath() string { return "/api/v1/" + r.path }
+
+// where is the request's method and path, as errors name them.
+func (r request) where() string { return r.method + " " + r.urlPath() }
+
+// fail is the *Error of an answer to r.
+func (r request) fail(status int) *Error {
+	return &Error{Method: r.method, Path: r.urlPath(), StatusCode: status}
 }
 
 // send performs a call and returns the open response; the caller closes its
 // body. Transport failures come back classified.
 func (c *Client) send(ctx context.Context, r request) (*http.Response, error) {
-	u := c.base + "/api/v1/" + r.path
+	u := c.base + r.urlPath()
 	if len(r.query) > 0 {
 		u += "?" + r.query.Encode()
 	}
@@ -154,13 +164,13 @@ func (c *Client) send(ctx context.Context, r request) (*http.Response, error) {
 	if r.body != nil {
 		b, err := json.Marshal(r.body)
 		if err != nil {
-			return nil, connector.Permanent(fmt.Errorf("qoqa: %s %s: encode: %w", r.method, r.path, err))
+			return nil, fmt.Errorf("qoqa: %s: encode: %w", r.where(), err)
 		}
 		body = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, r.method, u, body)
 	if err != nil {
-		return nil, connector.Permanent(fmt.Errorf("qoqa: %s %s: %w", r.method, r.path, err))
+		return nil, fmt.Errorf("qoqa: %s: %w", r.where(), err)
 	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
@@ -179,46 +189,58 @@ func (c *Client) send(ctx context.Context, r request) (*http.Response, error) {
 	}))
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, transportError(ctx, r, err)
+		return nil, transportError(ctx, r.method, r.urlPath(), err)
 	}
 	if conns.Load() > 1 && (resp.StatusCode >= 300 && resp.StatusCode < 400 || resp.StatusCode == http.StatusUnauthorized) {
 		resp.Body.Close()
-		return nil, connector.Retryable(fmt.Errorf("qoqa: %s %s: %w: the connection dropped, and the repeated request's nonce was refused", r.method, r.path, ErrUnavailable))
+		e := r.fail(resp.StatusCode)
+		e.Err, e.kind = errReplayRefused, ErrUnavailable
+		return nil, e
 	}
 	return resp, nil
 }
 
+// errReplayRefused is why a refusal after a dropped connection is retried.
+var errReplayRefused = errors.New("the connection dropped, and the repeated request's nonce was refused")
+
 // do performs a call and decodes the answer's data into out (nil: ignore).
 func (c *Client) do(ctx context.Context, r request, out any) error {
+	_, err := c.call(ctx, r, out)
+	return err
+}
+
+// call is do that also returns the answer's header.
+func (c *Client) call(ctx context.Context, r request, out any) (http.Header, error) {
 	resp, err := c.send(ctx, r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {
-		return transportError(ctx, r, err)
+		return nil, transportError(ctx, r.method, r.urlPath(), err)
 	}
 	if int64(len(data)) > c.maxBody {
-		return connector.Permanent(fmt.Errorf("qoqa: %s %s: %w (over %d bytes)", r.method, r.path, ErrResponseTooLarge, c.maxBody))
+		return nil, fmt.Errorf("qoqa: %s: %w (over %d bytes)", r.where(), ErrResponseTooLarge, c.maxBody)
 	}
 	env, err := readEnvelope(r, resp, data)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if out != nil && len(env.Data) > 0 {
 		if err := json.Unmarshal(env.Data, out); err != nil {
-			return connector.Permanent(fmt.Errorf("qoqa: %s %s: decode: %w", r.method, r.path, err))
+			return nil, fmt.Errorf("qoqa: %s: decode: %w", r.where(), err)
 		}
 	}
-	return nil
+	return resp.Header, nil
 }
 
 // readEnvelope applies the contract's error rules to an answer: a 3xx, an
 // error status, an "errors" list under any status (200 included), or a body
 // that is not JSON.
 func readEnvelope(r request, resp *http.Response, data []byte) (envelope, error) {
-	e := &Error{Method: r.method, Path: "/api/v1/" + r.path, StatusCode: resp.StatusCode, RetryAfter: retryAfter(resp.Header)}
+	e := r.fail(resp.StatusCode)
+	e.RetryAfter = parseRetryAfter(resp.Header)
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		return envelope{}, classify(e)
 	}
@@ -226,7 +248,7 @@ func readEnvelope(r request, resp *http.Response, data []byte) (envelope, error)
 	if err := json.Unmarshal(data, &env); err != nil {
 		if resp.StatusCode < 300 {
 			e.Body = string(data[:min(len(data), 200)])
-			return envelope{}, connector.Permanent(e)
+			return envelope{}, e
 		}
 		return envelope{}, classify(e)
 	}
@@ -237,7 +259,7 @@ func readEnvelope(r request, resp *http.Response, data []byte) (envelope, error)
 	return env, nil
 }
 
-func retryAfter(h http.Header) time.Duration {
+func parseRetryAfter(h http.Header) time.Duration {
 	v := h.Get("Retry-After")
 	if v == "" {
 		return 0
@@ -251,28 +273,23 @@ func retryAfter(h http.Header) time.Duration {
 	return 0
 }
 
-// transportError reads a failed exchange: the caller's cancellation is
-// returned as it is; a timeout, a reset or a refused connection is
-// retryable.
-func transportError(ctx context.Context, r request, err error) error {
+// transportError reads an exchange that got no whole answer: the caller's
+// cancellation is returned as it is; a timeout, a reset or a refused
+// connection is an *Error of kind ErrUnavailable.
+func transportError(ctx context.Context, method, path string, err error) error {
 	var uerr *url.Error
 	if errors.As(err, &uerr) {
 		err = uerr.Err // the URL is known; the cause is what helps
 	}
 	if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("qoqa: %s %s: %w", r.method, r.path, err)
+		return fmt.Errorf("qoqa: %s %s: %w", method, path, err)
 	}
-	return connector.Retryable(fmt.Errorf("qoqa: %s %s: %w: %w", r.method, r.path, ErrUnavailable, err))
+	return &Error{Method: method, Path: path, Err: err, kind: ErrUnavailable}
 }
 
 // idempotencyKey makes a key QoQa accepts (up to 255 bytes) from what the
-// caller names the create by; empty gets a random key.
+// caller names the create by: a longer name is hashed.
 func idempotencyKey(name string) string {
-	if name == "" {
-		b := make([]byte, 16)
-		rand.Read(b)
-		return hex.EncodeToString(b)
-	}
 	if len(name) <= 255 {
 		return name
 	}

@@ -3,8 +3,10 @@ package qoqa_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -13,7 +15,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/qoqasync/qoqasync/connector"
 	"github.com/qoqasync/qoqasync/qoqa"
 	"github.com/qoqasync/qoqasync/qoqa/qoqatest"
 )
@@ -42,6 +43,7 @@ func at(s string) qoqa.Time {
 }
 
 func TestResourcesRoundTrip(t *testing.T) {
+	t.Parallel()
 	clk := &clock{t: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
 	s := newServer(t, qoqatest.Options{Now: clk.Now})
 	c := newClient(t, s)
@@ -57,9 +59,9 @@ func TestResourcesRoundTrip(t *testing.T) {
 
 	product := &qoqa.Product{Category: "home", IsActive: true, Attributes: qoqa.Attributes{"color": "red", "sizes": []any{"S", "M"}},
 		Translations: []qoqa.Translation{{LanguageID: qoqa.LangFR, Name: "Lampe", Brand: "Lux"}, {LanguageID: qoqa.LangDE, Name: "Leuchte", Attributes: map[string]any{"material": "Holz"}}}}
-	pid, err := c.Products.Create(ctx, product, "")
+	pid, err := c.Products.Create(ctx, product, "product/1")
 	require.NoError(t, err)
-	vid, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: pid, SKU: "LAMP-1", EAN: "7612345678900", IsActive: true}, "")
+	vid, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: pid, SKU: "LAMP-1", EAN: "7612345678900", IsActive: true}, "variation/1")
 	require.NoError(t, err)
 	gotP, err := c.Products.Get(ctx, pid)
 	require.NoError(t, err)
@@ -80,7 +82,7 @@ func TestResourcesRoundTrip(t *testing.T) {
 	offer := &qoqa.Offer{ShopID: shopID, StartAt: at("2026-03-02T00:00:00+0100"), StopAt: at("2026-03-03T00:00:00+0100"), IsActive: true, Currency: "CHF",
 		Translations: []qoqa.Translation{{LanguageID: 1, Title: "Lampe du jour", Content: "<p>Belle</p>"}},
 		Positions:    []qoqa.Position{{VariationID: vid, UnitPrice: 2950, RegularPrice: 4900, LotSize: 1, MaxSellable: 100}}}
-	oid, err := c.Offers.Create(ctx, offer, "")
+	oid, err := c.Offers.Create(ctx, offer, "offer/1")
 	require.NoError(t, err)
 	gotO, err := c.Offers.Get(ctx, oid)
 	require.NoError(t, err)
@@ -88,7 +90,7 @@ func TestResourcesRoundTrip(t *testing.T) {
 	assert.Equal(t, time.Date(2026, 3, 1, 23, 0, 0, 0, time.UTC), gotO.StartAt.Time, "datetimes are kept in UTC")
 
 	voucher := &qoqa.Voucher{Code: "GIFT-50", Amount: 5000, RemainingAmount: 5000, Currency: "CHF", IsActive: true}
-	voucherID, err := c.Vouchers.Create(ctx, voucher, "")
+	voucherID, err := c.Vouchers.Create(ctx, voucher, "voucher/1")
 	require.NoError(t, err)
 	gotV, err := c.Vouchers.Get(ctx, voucherID)
 	require.NoError(t, err)
@@ -131,16 +133,19 @@ func TestResourcesRoundTrip(t *testing.T) {
 }
 
 func TestMethodsTheContractRefuses(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	c := newClient(t, s)
-	// The typed client offers no create on users; the adapter can try.
-	_, err := qoqa.NewAdapter(c, "user").Create(context.Background(), "", map[string]any{"email": "x"})
-	require.Error(t, err)
-	assert.True(t, connector.IsPermanent(err))
-	assert.Contains(t, err.Error(), "405")
+	// The typed client offers no create on users; a service of maps can try.
+	_, err := qoqa.NewService[map[string]any](c, "user").Create(context.Background(), &map[string]any{"email": "x"}, "user/1")
+	var apiErr *qoqa.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusMethodNotAllowed, apiErr.StatusCode)
+	assert.False(t, apiErr.Temporary())
 }
 
 func TestIdempotentCreate(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	c := newClient(t, s)
 	ctx := context.Background()
@@ -148,7 +153,7 @@ func TestIdempotentCreate(t *testing.T) {
 	s.CommitThenDrop(1)
 	_, err := c.Vouchers.Create(ctx, v, "voucher/42")
 	require.Error(t, err, "the answer was lost")
-	assert.True(t, connector.IsRetryable(err))
+	assert.True(t, temporary(err))
 	id, err := c.Vouchers.Create(ctx, v, "voucher/42")
 	require.NoError(t, err)
 	assert.Equal(t, 1, s.Count("voucher"), "the retried create made a second voucher")
@@ -161,44 +166,53 @@ func TestIdempotentCreate(t *testing.T) {
 }
 
 func TestValidationErrorsNameTheField(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	c := newClient(t, s)
 	ctx := context.Background()
-	pid, err := c.Products.Create(ctx, &qoqa.Product{Translations: []qoqa.Translation{{LanguageID: 1, Name: "P"}}}, "")
+	shop := s.Seed("shop", qoqa.Shop{Name: "QoQa"})[0]
+	pid, err := c.Products.Create(ctx, &qoqa.Product{Translations: []qoqa.Translation{{LanguageID: 1, Name: "P"}}}, "product/1")
 	require.NoError(t, err)
-	_, err = c.Variations.Create(ctx, &qoqa.Variation{ProductID: pid, SKU: "S"}, "")
+	vid, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: pid, SKU: "S"}, "variation/1")
 	require.NoError(t, err)
 
 	for name, tc := range map[string]struct {
-		create func() error
+		create func(key string) error
 		field  string
 	}{
-		"product without a name": {func() error { _, err := c.Products.Create(ctx, &qoqa.Product{}, ""); return err }, "translations"},
-		"unknown product": {func() error {
-			_, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: 999, SKU: "X"}, "")
+		"unknown product": {func(key string) error {
+			_, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: 999, SKU: "X"}, key)
 			return err
 		}, "product_id"},
-		"sku used": {func() error {
-			_, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: pid, SKU: "S"}, "")
+		"sku used": {func(key string) error {
+			_, err := c.Variations.Create(ctx, &qoqa.Variation{ProductID: pid, SKU: "S"}, key)
 			return err
 		}, "sku"},
-		"negative amount": {func() error { _, err := c.Vouchers.Create(ctx, &qoqa.Voucher{Code: "C", Amount: -1}, ""); return err }, "amount"},
-		"stop before start": {func() error {
-			_, err := c.Offers.Create(ctx, &qoqa.Offer{ShopID: 1, StartAt: at("2026-03-02T00:00:00+0000"), StopAt: at("2026-03-01T00:00:00+0000")}, "")
+		"negative amount": {func(key string) error {
+			_, err := c.Vouchers.Create(ctx, &qoqa.Voucher{Code: "C", Amount: -1}, key)
+			return err
+		}, "amount"},
+		"stop before start": {func(key string) error {
+			_, err := c.Offers.Create(ctx, &qoqa.Offer{ShopID: shop, StartAt: at("2026-03-02T00:00:00+0000"), StopAt: at("2026-03-01T00:00:00+0000"),
+				Positions: []qoqa.Position{{VariationID: vid, UnitPrice: 100}}}, key)
 			return err
 		}, "stop_at"},
 	} {
-		err := tc.create()
-		require.ErrorIs(t, err, qoqa.ErrValidation, name)
-		assert.True(t, connector.IsPermanent(err), name)
-		assert.Contains(t, err.Error(), "[code 4] "+tc.field, name)
-		var apiErr *qoqa.Error
-		require.ErrorAs(t, err, &apiErr)
-		assert.Equal(t, http.StatusUnprocessableEntity, apiErr.StatusCode)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			err := tc.create(name)
+			require.ErrorIs(t, err, qoqa.ErrValidation)
+			assert.False(t, temporary(err))
+			assert.Contains(t, err.Error(), "[code 4] "+tc.field)
+			var apiErr *qoqa.Error
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, http.StatusUnprocessableEntity, apiErr.StatusCode)
+		})
 	}
 }
 
 func TestErrorRules(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	c := newClient(t, s)
 	ctx := context.Background()
@@ -206,53 +220,56 @@ func TestErrorRules(t *testing.T) {
 
 	_, err := c.Deals.Get(ctx, 404)
 	require.ErrorIs(t, err, qoqa.ErrNotFound)
-	assert.ErrorIs(t, err, connector.ErrNotFound)
-	assert.True(t, connector.IsPermanent(err))
+	assert.False(t, temporary(err))
 
 	s.Maintenance(1)
 	_, err = c.Deals.Get(ctx, id)
 	require.ErrorIs(t, err, qoqa.ErrMaintenance)
-	var r *connector.RetryableError
-	require.ErrorAs(t, err, &r)
-	assert.Equal(t, 180*time.Second, r.After)
-	assert.True(t, r.NotCounted, "maintenance is no failed attempt")
+	var apiErr *qoqa.Error
+	require.ErrorAs(t, err, &apiErr)
+	assert.True(t, apiErr.Temporary())
+	assert.Equal(t, 180*time.Second, apiErr.RetryAfter)
+	assert.True(t, apiErr.NotCounted(), "maintenance is no failed attempt")
 
 	s.RateLimit(1, 42)
 	_, err = c.Deals.Get(ctx, id)
 	require.ErrorIs(t, err, qoqa.ErrRateLimited)
-	require.ErrorAs(t, err, &r)
-	assert.Equal(t, 42*time.Second, r.After)
-	assert.False(t, r.NotCounted)
+	require.ErrorAs(t, err, &apiErr)
+	assert.True(t, apiErr.Temporary())
+	assert.Equal(t, 42*time.Second, apiErr.RetryAfter)
+	assert.False(t, apiErr.NotCounted())
 
 	for _, status := range []int{500, 502, 503, 504} {
 		s.FailStatus(1, status)
 		_, err = c.Deals.Get(ctx, id)
 		require.ErrorIs(t, err, qoqa.ErrUnavailable, "%d", status)
-		assert.True(t, connector.IsRetryable(err))
+		assert.True(t, temporary(err))
 	}
 
 	s.DropConnections(3) // Go's transport retries an idempotent GET once on a reused connection
 	_, err = c.Deals.Get(ctx, id)
 	require.ErrorIs(t, err, qoqa.ErrUnavailable, "a reset is retried")
-	assert.True(t, connector.IsRetryable(err))
+	assert.True(t, temporary(err))
 	s.DropConnections(0)
 
 	s.ErrorsIn200(1)
 	_, err = c.Deals.Get(ctx, id)
 	require.Error(t, err, "a 200 carrying errors is an error")
 	assert.Contains(t, err.Error(), "[code 9] the request could not be processed: try later")
-	assert.True(t, connector.IsPermanent(err))
+	assert.ErrorIs(t, err, qoqa.ErrUnavailable, "QoQa's front answered, the work behind it failed")
+	assert.True(t, temporary(err), "an error list in a 2xx, code neither 2 nor 4, is retried as a 5xx")
 
 	s.NotJSON(1)
 	_, err = c.Deals.Get(ctx, id)
 	require.ErrorContains(t, err, "Welcome to QoQa", "a 2xx that is not JSON quotes its start")
-	assert.True(t, connector.IsPermanent(err))
+	assert.False(t, temporary(err))
 
 	_, err = c.Deals.Get(ctx, id)
 	require.NoError(t, err, "the client works after every fault")
 }
 
 func TestTimeoutAndCancel(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	cfg := s.Config()
 	cfg.Timeout = 50 * time.Millisecond
@@ -262,15 +279,16 @@ func TestTimeoutAndCancel(t *testing.T) {
 	s.Latency(300 * time.Millisecond)
 	_, err = c.Deals.Get(context.Background(), id)
 	require.ErrorIs(t, err, qoqa.ErrUnavailable)
-	assert.True(t, connector.IsRetryable(err), "a timeout is retried")
+	assert.True(t, temporary(err), "a timeout is retried")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err = c.Deals.Get(ctx, id)
 	require.ErrorIs(t, err, context.Canceled)
-	assert.False(t, connector.IsRetryable(err))
+	assert.False(t, temporary(err))
 }
 
 func TestOversizedAnswer(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	cfg := s.Config()
 	cfg.MaxResponseBytes = 512
@@ -294,6 +312,7 @@ func TestOversizedAnswer(t *testing.T) {
 }
 
 func TestSearchSplitsIntoWeeksAndStreams(t *testing.T) {
+	t.Parallel()
 	clk := &clock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	s := newServer(t, qoqatest.Options{Now: clk.Now})
 	c := newClient(t, s)
@@ -324,10 +343,11 @@ func TestSearchSplitsIntoWeeksAndStreams(t *testing.T) {
 		errs = append(errs, err)
 	}
 	require.Len(t, errs, 1)
-	assert.True(t, connector.IsRetryable(errs[0]))
+	assert.True(t, temporary(errs[0]))
 }
 
 func TestIDsAndTimesDecode(t *testing.T) {
+	t.Parallel()
 	var v struct {
 		A, B, C qoqa.ID
 		T       qoqa.Time
@@ -345,6 +365,7 @@ func TestIDsAndTimesDecode(t *testing.T) {
 }
 
 func TestConcurrentCalls(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	c := newClient(t, s)
 	var wg sync.WaitGroup
@@ -370,6 +391,7 @@ func TestConcurrentCalls(t *testing.T) {
 // drops before the answer; QoQa refuses the repeated nonce with a redirect.
 // That refusal is no authentication failure: it is retried.
 func TestReplayedRequestAfterADropIsRetryable(t *testing.T) {
+	t.Parallel()
 	s := newServer(t, qoqatest.Options{})
 	c := newClient(t, s)
 	ctx := context.Background()
@@ -381,7 +403,54 @@ func TestReplayedRequestAfterADropIsRetryable(t *testing.T) {
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, qoqa.ErrAuth)
 	assert.ErrorIs(t, err, qoqa.ErrUnavailable)
-	assert.True(t, connector.IsRetryable(err))
+	assert.True(t, temporary(err))
 	_, err = c.Deals.Get(ctx, id)
 	require.NoError(t, err)
+}
+
+// stubClient is a client of a server that answers every call with handler,
+// for answers the fake gives only on purpose.
+func stubClient(t *testing.T, handler http.HandlerFunc) *qoqa.Client {
+	t.Helper()
+	srv := httptest.NewServer(handler)
+	t.Cleanup(srv.Close)
+	c, err := qoqa.New(qoqa.Config{BaseURL: srv.URL, Consumer: qoqa.Credentials{Key: "k", Secret: "s"}, Token: qoqa.Token{Token: "t", Secret: "s"}})
+	require.NoError(t, err)
+	return c
+}
+
+// The contract: an error list inside a 2xx is a fault of QoQa's back end,
+// retried as a 5xx, unless its code is 2 (not found) or 4 (validation).
+func TestErrorsInA2xx(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		status, code int
+		want         error
+		retryable    bool
+	}{
+		"200, code 9":  {200, 9, qoqa.ErrUnavailable, true},
+		"200, code 3":  {200, 3, qoqa.ErrUnavailable, true},
+		"201, code 1":  {201, 1, qoqa.ErrUnavailable, true},
+		"200, code 17": {200, 17, qoqa.ErrMaintenance, true},
+		"200, code 2":  {200, 2, qoqa.ErrNotFound, false},
+		"200, code 4":  {200, 4, qoqa.ErrValidation, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c := stubClient(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tc.status)
+				fmt.Fprintf(w, `{"errors": [{"type": "x", "code": %d, "message": "failed"}]}`, tc.code)
+			})
+			_, err := c.Deals.Get(context.Background(), 1)
+			require.ErrorIs(t, err, tc.want)
+			assert.Equal(t, tc.retryable, temporary(err))
+		})
+	}
+}
+
+// temporary is what a caller deciding on a retry asks of an error.
+func temporary(err error) bool {
+	var e *qoqa.Error
+	return errors.As(err, &e) && e.Temporary()
 }

@@ -2,12 +2,14 @@ package qoqa_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/qoqasync/qoqasync/qoqa"
 	"github.com/qoqasync/qoqasync/qoqa/qoqatest"
@@ -62,4 +64,39 @@ func userReadsPIN(url string) string {
 	_, rest, _ := strings.Cut(string(page), `<code id="pin">`)
 	pin, _, _ := strings.Cut(rest, "</code>")
 	return pin
+}
+
+// A caller's own retry loop, without the sync engine: the error says
+// whether retrying may help, how long QoQa asked to wait, and whether the
+// attempt counts.
+func ExampleError_Temporary() {
+	srv := qoqatest.New(qoqatest.Options{})
+	defer srv.Close()
+	client, _ := qoqa.New(srv.Config())
+	ctx := context.Background()
+	srv.FailStatus(2, 503) // QoQa fails twice, then answers
+
+	budget := 5
+	for attempt := 1; ; attempt++ {
+		shops, err := client.Shops.List(ctx)
+		var apiErr *qoqa.Error
+		if errors.As(err, &apiErr) && apiErr.Temporary() && budget > 0 {
+			fmt.Println("attempt", attempt, "failed, may retry:", errors.Is(err, qoqa.ErrUnavailable))
+			if !apiErr.NotCounted() {
+				budget--
+			}
+			select { // RetryAfter is zero here: QoQa asked for no delay (a real loop adds backoff)
+			case <-time.After(apiErr.RetryAfter):
+			case <-ctx.Done():
+				return
+			}
+			continue
+		}
+		fmt.Println("shops:", len(shops), err)
+		return
+	}
+	// Output:
+	// attempt 1 failed, may retry: true
+	// attempt 2 failed, may retry: true
+	// shops: 0 <nil>
 }

@@ -2,7 +2,9 @@ package qoqa
 
 // The resources of the QoQa API v1, one type each. Read-only fields
 // (created_at, updated_at, variation_ids, trackings) are sent back as QoQa
-// sent them, and QoQa ignores them.
+// sent them, and QoQa ignores them. The writable ones keep in Extra what
+// QoQa sent beyond their fields, so that an update, which replaces the
+// whole record, erases nothing.
 
 // Shop is a QoQa shop (qoqa.ch, qwine.ch...).
 type Shop struct {
@@ -23,6 +25,20 @@ type Product struct {
 	VariationIDs []ID          `json:"variation_ids,omitempty"`
 	CreatedAt    Time          `json:"created_at,omitzero"`
 	UpdatedAt    Time          `json:"updated_at,omitzero"`
+	// Extra is what QoQa sent that the fields above lack: sent back as it came.
+	Extra Extra `json:"-"`
+}
+
+// MarshalJSON sends Extra back with the fields.
+func (p Product) MarshalJSON() ([]byte, error) {
+	type plain Product
+	return marshalWithExtra(plain(p), p.Extra)
+}
+
+// UnmarshalJSON keeps the keys the fields lack in Extra.
+func (p *Product) UnmarshalJSON(b []byte) error {
+	type plain Product
+	return unmarshalWithExtra(b, (*plain)(p), &p.Extra)
 }
 
 // Variation is a product variant, sold under its SKU.
@@ -36,6 +52,20 @@ type Variation struct {
 	Translations []Translation `json:"translations,omitempty"`
 	CreatedAt    Time          `json:"created_at,omitzero"`
 	UpdatedAt    Time          `json:"updated_at,omitzero"`
+	// Extra is what QoQa sent that the fields above lack: sent back as it came.
+	Extra Extra `json:"-"`
+}
+
+// MarshalJSON sends Extra back with the fields.
+func (v Variation) MarshalJSON() ([]byte, error) {
+	type plain Variation
+	return marshalWithExtra(plain(v), v.Extra)
+}
+
+// UnmarshalJSON keeps the keys the fields lack in Extra.
+func (v *Variation) UnmarshalJSON(b []byte) error {
+	type plain Variation
+	return unmarshalWithExtra(b, (*plain)(v), &v.Extra)
 }
 
 // Deal is the day's deal of a shop; offers sell it.
@@ -61,6 +91,20 @@ type Offer struct {
 	Positions    []Position    `json:"positions"`
 	CreatedAt    Time          `json:"created_at,omitzero"`
 	UpdatedAt    Time          `json:"updated_at,omitzero"`
+	// Extra is what QoQa sent that the fields above lack: sent back as it came.
+	Extra Extra `json:"-"`
+}
+
+// MarshalJSON sends Extra back with the fields.
+func (o Offer) MarshalJSON() ([]byte, error) {
+	type plain Offer
+	return marshalWithExtra(plain(o), o.Extra)
+}
+
+// UnmarshalJSON keeps the keys the fields lack in Extra.
+func (o *Offer) UnmarshalJSON(b []byte) error {
+	type plain Offer
+	return unmarshalWithExtra(b, (*plain)(o), &o.Extra)
 }
 
 // Position is one variation an offer sells, at its price.
@@ -70,6 +114,20 @@ type Position struct {
 	RegularPrice Cents `json:"regular_price,omitempty"`
 	LotSize      int   `json:"lot_size,omitempty"`
 	MaxSellable  int   `json:"max_sellable,omitempty"`
+	// Extra is what QoQa sent that the fields above lack: sent back as it came.
+	Extra Extra `json:"-"`
+}
+
+// MarshalJSON sends Extra back with the fields.
+func (p Position) MarshalJSON() ([]byte, error) {
+	type plain Position
+	return marshalWithExtra(plain(p), p.Extra)
+}
+
+// UnmarshalJSON keeps the keys the fields lack in Extra.
+func (p *Position) UnmarshalJSON(b []byte) error {
+	type plain Position
+	return unmarshalWithExtra(b, (*plain)(p), &p.Extra)
 }
 
 // Voucher is a gift voucher.
@@ -86,6 +144,20 @@ type Voucher struct {
 	IsActive        bool   `json:"is_active"`
 	CreatedAt       Time   `json:"created_at,omitzero"`
 	UpdatedAt       Time   `json:"updated_at,omitzero"`
+	// Extra is what QoQa sent that the fields above lack: sent back as it came.
+	Extra Extra `json:"-"`
+}
+
+// MarshalJSON sends Extra back with the fields.
+func (v Voucher) MarshalJSON() ([]byte, error) {
+	type plain Voucher
+	return marshalWithExtra(plain(v), v.Extra)
+}
+
+// UnmarshalJSON keeps the keys the fields lack in Extra.
+func (v *Voucher) UnmarshalJSON(b []byte) error {
+	type plain Voucher
+	return unmarshalWithExtra(b, (*plain)(v), &v.Extra)
 }
 
 // User is a QoQa account; it has a customer once it has bought.

@@ -5,13 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"iter"
 	"net/http"
-	"net/url"
-	"time"
-
-	"github.com/qoqasync/qoqasync/connector"
 )
 
 // ReadService reads one resource: a record, or the IDs changed in a time
@@ -30,54 +24,66 @@ func (s *ReadService[T]) Get(ctx context.Context, id ID) (*T, error) {
 	return out, nil
 }
 
-// Search yields the IDs of the records whose updated_at is in [from, to),
-// ascending. QoQa answers a search without paging, so the range is searched
-// in windows of at most seven days, and each answer is decoded as it
-// arrives: no list of IDs is gathered in memory.
-func (s *ReadService[T]) Search(ctx context.Context, from, to time.Time) iter.Seq2[ID, error] {
-	return func(yield func(ID, error) bool) {
-		if from.IsZero() {
-			// From the year 1, that would be some 100,000 searches.
-			yield(0, connector.Permanent(fmt.Errorf("qoqa: search of %s needs a start time", s.endpoint)))
-			return
-		}
-		for wFrom, wTo := range connector.Windows(from.UTC(), to.UTC(), connector.MaxWindow) {
-			q := url.Values{}
-			q.Set("timestamp_from", wFrom.Format("2006-01-02 15:04:05"))
-			q.Set("timestamp_to", wTo.Format("2006-01-02 15:04:05"))
-			if !s.c.streamIDs(ctx, request{method: http.MethodGet, path: s.endpoint + "/", query: q}, yield) {
-				return
-			}
-		}
-	}
-}
-
 // Service reads and writes one resource.
 type Service[T any] struct{ ReadService[T] }
+
+// NewService returns the service of endpoint with records of type T. The
+// Client's fields cover every resource with its own type; this serves a
+// caller that handles records its own way, such as map[string]any, which
+// carries every field QoQa sends, known to this package or not (the
+// engine's adapter does so). The contract, not T, says which methods the
+// endpoint allows.
+func NewService[T any](c *Client, endpoint string) *Service[T] {
+	return &Service[T]{ReadService[T]{c, endpoint}}
+}
 
 // Create creates a record and returns its ID. key names the create (the
 // record's reference on the other side, stable across retries): it goes out
 // as the Idempotency-Key, so that a create retried after a lost answer
-// returns the first create's ID. An empty key gets a random one.
+// returns the first create's ID. An empty key is ErrNoIdempotencyKey.
+//
+// A record that lacks a field the contract requires on create (a voucher's
+// code and amount, an offer's shop, dates and positions, a variation's
+// product and SKU, a product's name in one language at least) is refused
+// before it is sent with an ErrValidation naming the field: a zero counts
+// as missing.
 func (s *Service[T]) Create(ctx context.Context, v *T, key string) (ID, error) {
+	r := request{method: http.MethodPost, path: s.endpoint + "/"}
+	if key == "" {
+		return 0, fmt.Errorf("qoqa: %s: %w", r.where(), ErrNoIdempotencyKey)
+	}
+	record, err := json.Marshal(v)
+	if err != nil {
+		return 0, fmt.Errorf("qoqa: %s: encode: %w", r.where(), err)
+	}
+	if err := checkRequired(r.where(), s.endpoint, record); err != nil {
+		return 0, err
+	}
+	r.body = map[string]any{s.endpoint: json.RawMessage(record)}
+	r.header = http.Header{"Idempotency-Key": {idempotencyKey(key)}}
 	var out struct {
 		ID ID `json:"id"`
 	}
-	err := s.c.do(ctx, request{
-		method: http.MethodPost, path: s.endpoint + "/",
-		body:   map[string]any{s.endpoint: v},
-		header: http.Header{"Idempotency-Key": {idempotencyKey(key)}},
-	}, &out)
-	if err != nil {
+	if err := s.c.do(ctx, r, &out); err != nil {
 		return 0, err
 	}
 	if out.ID == 0 {
-		return 0, connector.Permanent(fmt.Errorf("qoqa: POST /api/v1/%s/: the answer has no ID", s.endpoint))
+		return 0, fmt.Errorf("qoqa: %s: the answer has no ID", r.where())
 	}
 	return out.ID, nil
 }
 
-// Update replaces a record with v, the full record.
+// ErrNoIdempotencyKey is returned by a create given no key. The key is what
+// makes a create retried after a lost answer return the first create's ID:
+// a random one would change with each retry and create twice, so the caller
+// names the create, by what it is on the other side.
+var ErrNoIdempotencyKey = errors.New("qoqa: a create needs an Idempotency-Key that stays the same across retries")
+
+// Update replaces a record with v. QoQa's PUT replaces the whole record,
+// so v is the full record, best as Get returned it and then changed: a
+// field left zero is sent as zero or left out, and QoQa then holds no
+// value for it. What the type has no field for travels in Extra (a
+// typed record) or in the map itself, and is kept.
 func (s *Service[T]) Update(ctx context.Context, id ID, v *T) error {
 	return s.c.do(ctx, request{method: http.MethodPut, path: s.endpoint + "/" + id.String(), body: map[string]any{s.endpoint: v}}, nil)
 }
@@ -118,87 +124,4 @@ func (s *OrderService) AddTracking(ctx context.Context, id ID, number, carrier s
 	}
 	return s.c.do(ctx, request{method: http.MethodPut, path: "order/" + id.String(),
 		body: map[string]any{"action": "add_tracking", "params": params}}, nil)
-}
-
-var errNotJSON = errors.New("the answer is not the JSON the contract describes")
-
-// streamIDs runs one search and yields its IDs as the answer is decoded. It
-// returns false when the iteration must stop (an error was yielded, or the
-// caller stopped).
-func (c *Client) streamIDs(ctx context.Context, r request, yield func(ID, error) bool) bool {
-	resp, err := c.send(ctx, r)
-	if err != nil {
-		yield(0, err)
-		return false
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		data, _ := io.ReadAll(io.LimitReader(resp.Body, c.maxBody))
-		_, err := readEnvelope(r, resp, data)
-		if err == nil {
-			err = connector.Permanent(fmt.Errorf("qoqa: %s %s: unexpected status %d", r.method, r.path, resp.StatusCode))
-		}
-		yield(0, err)
-		return false
-	}
-	limited := &io.LimitedReader{R: resp.Body, N: c.maxBody + 1}
-	dec := json.NewDecoder(limited)
-	fail := func(err error) bool {
-		var syntax *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case connector.IsRetryable(err) || connector.IsPermanent(err):
-		case limited.N <= 0:
-			err = connector.Permanent(fmt.Errorf("qoqa: %s %s: %w", r.method, r.path, ErrResponseTooLarge))
-		case errors.As(err, &syntax), errors.As(err, &typ), errors.Is(err, errNotJSON):
-			err = connector.Permanent(fmt.Errorf("qoqa: %s %s: decode: %w", r.method, r.path, err))
-		default: // the connection broke while the answer came
-			err = transportError(ctx, r, err)
-		}
-		yield(0, err)
-		return false
-	}
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return fail(errNotJSON)
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return fail(err)
-		}
-		switch tok {
-		case "data":
-			if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
-				return fail(errNotJSON)
-			}
-			for dec.More() {
-				var item struct {
-					ID ID `json:"id"`
-				}
-				if err := dec.Decode(&item); err != nil {
-					return fail(err)
-				}
-				if !yield(item.ID, nil) {
-					return false
-				}
-			}
-			if _, err := dec.Token(); err != nil {
-				return fail(err)
-			}
-		case "errors":
-			var items []ErrorItem
-			if err := dec.Decode(&items); err != nil {
-				return fail(err)
-			}
-			if len(items) > 0 {
-				return fail(classify(&Error{Method: r.method, Path: "/api/v1/" + r.path, StatusCode: resp.StatusCode, Errors: items}))
-			}
-		default:
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return fail(err)
-			}
-		}
-	}
-	return true
 }

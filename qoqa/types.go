@@ -78,13 +78,24 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 		*t = Time{}
 		return nil
 	}
+	v, err := ParseTime(s)
+	if err != nil {
+		return err
+	}
+	*t = Time{v}
+	return nil
+}
+
+// ParseTime reads a QoQa datetime (TimeLayout, or RFC 3339 as a courtesy)
+// into UTC: what decoding a Time does, for a caller that holds the value
+// as a string (a record read as a map).
+func ParseTime(s string) (time.Time, error) {
 	for _, layout := range []string{TimeLayout, time.RFC3339} {
 		if v, err := time.Parse(layout, s); err == nil {
-			*t = Time{v.UTC()}
-			return nil
+			return v.UTC(), nil
 		}
 	}
-	return fmt.Errorf("qoqa: %q is not a datetime like %s", s, TimeLayout)
+	return time.Time{}, fmt.Errorf("qoqa: %q is not a datetime like %s", s, TimeLayout)
 }
 
 // Date is a QoQa date (2013-10-11).
@@ -128,7 +139,8 @@ const (
 )
 
 // LanguageCodes maps QoQa's language_id to the two-letter prefix of an
-// OpenERP language (fr_FR -> 1): the table for connector.Language.
+// OpenERP language (fr_FR -> 1), as the contract says: the table a mapper
+// translates languages with.
 var LanguageCodes = map[int]string{LangFR: "fr", LangDE: "de", LangIT: "it", LangEN: "en"}
 
 // Translation is one language's texts of a record. Each resource uses the
@@ -143,6 +155,20 @@ type Translation struct {
 	Title       string         `json:"title,omitempty"`
 	Content     string         `json:"content,omitempty"`
 	Attributes  map[string]any `json:"attributes,omitempty"`
+	// Extra is what QoQa sent that the fields above lack: sent back as it came.
+	Extra Extra `json:"-"`
+}
+
+// MarshalJSON sends Extra back with the fields.
+func (t Translation) MarshalJSON() ([]byte, error) {
+	type plain Translation
+	return marshalWithExtra(plain(t), t.Extra)
+}
+
+// UnmarshalJSON keeps the keys the fields lack in Extra.
+func (t *Translation) UnmarshalJSON(b []byte) error {
+	type plain Translation
+	return unmarshalWithExtra(b, (*plain)(t), &t.Extra)
 }
 
 // Attributes are attribute code -> value (string, number, bool, or a list

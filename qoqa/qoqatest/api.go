@@ -1,6 +1,7 @@
 package qoqatest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -181,8 +182,6 @@ func sortIDs(ids []any) {
 	})
 }
 
-const searchLayout = "2006-01-02 15:04:05"
-
 func (s *Server) search(w http.ResponseWriter, r *http.Request, endpoint string) {
 	q := r.URL.Query()
 	var from, to time.Time
@@ -191,9 +190,9 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, endpoint string)
 		t    *time.Time
 	}{{"timestamp_from", &from}, {"timestamp_to", &to}} {
 		if v := q.Get(p.name); v != "" {
-			t, err := time.Parse(searchLayout, v)
+			t, err := time.Parse(qoqa.SearchTimeLayout, v)
 			if err != nil {
-				writeError(w, http.StatusBadRequest, 4, "validation", p.name+" must be YYYY-MM-DD HH:MM:SS", p.name)
+				refuse(w, p.name, "must be YYYY-MM-DD HH:MM:SS")
 				return
 			}
 			*p.t = t
@@ -209,19 +208,47 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, endpoint string)
 	writeJSON(w, http.StatusOK, map[string]any{"data": idObjects(ids, true)})
 }
 
-// payload reads {"<endpoint>": {...}}.
+// refuse answers a request that breaks a rule as the contract says: 422,
+// code 4, a message naming the field.
+func refuse(w http.ResponseWriter, field, why string) {
+	writeError(w, http.StatusUnprocessableEntity, 4, "validation", field+": "+why, field)
+}
+
+// payload reads {"<endpoint>": {...}}. Numbers stay json.Number, so that
+// validate can tell an integer from a float.
 func payload(w http.ResponseWriter, endpoint string, body []byte) (map[string]any, bool) {
 	var env map[string]json.RawMessage
-	if err := json.Unmarshal(body, &env); err != nil {
-		writeError(w, http.StatusBadRequest, 4, "validation", "the body is not JSON", nil)
-		return nil, false
-	}
 	var rec map[string]any
-	if err := json.Unmarshal(env[endpoint], &rec); err != nil || rec == nil {
-		writeError(w, http.StatusBadRequest, 4, "validation", fmt.Sprintf("the body must hold {%q: {...}}", endpoint), endpoint)
+	if json.Unmarshal(body, &env) != nil || decodeNumbers(env[endpoint], &rec) != nil || rec == nil {
+		refuse(w, endpoint, fmt.Sprintf("the body must be the JSON object {%q: {...}}", endpoint))
 		return nil, false
 	}
 	return rec, true
+}
+
+func decodeNumbers(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	return dec.Decode(v)
+}
+
+// plainNumbers turns the json.Numbers of a validated record into float64,
+// as every other record of the fake holds them.
+func plainNumbers(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		f, _ := x.Float64()
+		return f
+	case map[string]any:
+		for k, e := range x {
+			x[k] = plainNumbers(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = plainNumbers(e)
+		}
+	}
+	return v
 }
 
 func (s *Server) create(w http.ResponseWriter, r *http.Request, endpoint string, body []byte) {
@@ -231,7 +258,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, endpoint string,
 	}
 	key := r.Header.Get("Idempotency-Key")
 	if len(key) > 255 {
-		writeError(w, http.StatusBadRequest, 4, "validation", "Idempotency-Key is longer than 255 bytes", "Idempotency-Key")
+		refuse(w, "Idempotency-Key", "is longer than 255 bytes")
 		return
 	}
 	now := s.now()
@@ -245,9 +272,10 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request, endpoint string,
 		return
 	}
 	if field, msg := s.validate(endpoint, 0, rec); field != "" {
-		writeError(w, http.StatusUnprocessableEntity, 4, "validation", field+": "+msg, field)
+		refuse(w, field, msg)
 		return
 	}
+	plainNumbers(rec)
 	delete(rec, "id")
 	id := s.put(endpoint, rec)
 	if key != "" {
@@ -267,9 +295,10 @@ func (s *Server) update(w http.ResponseWriter, endpoint string, id int64, body [
 		return
 	}
 	if field, msg := s.validate(endpoint, id, rec); field != "" {
-		writeError(w, http.StatusUnprocessableEntity, 4, "validation", field+": "+msg, field)
+		refuse(w, field, msg)
 		return
 	}
+	plainNumbers(rec)
 	old.fields = clean(rec)
 	old.updatedAt = s.now()
 	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"id": id}})
@@ -293,15 +322,15 @@ func (s *Server) orderAction(w http.ResponseWriter, id int64, body []byte) {
 		} `json:"params"`
 	}
 	if err := json.Unmarshal(body, &act); err != nil {
-		writeError(w, http.StatusBadRequest, 4, "validation", "the body is not an action", nil)
+		refuse(w, "action", "the body is not an action")
 		return
 	}
 	if act.Action != "add_tracking" {
-		writeError(w, http.StatusUnprocessableEntity, 4, "validation", "action: unknown action "+act.Action, "action")
+		refuse(w, "action", "unknown action "+act.Action)
 		return
 	}
 	if strings.TrimSpace(act.Params.Number) == "" {
-		writeError(w, http.StatusUnprocessableEntity, 4, "validation", "number: is required", "number")
+		refuse(w, "number", "is required")
 		return
 	}
 	trackings, _ := order.fields["trackings"].([]any)
@@ -316,13 +345,32 @@ func (s *Server) orderAction(w http.ResponseWriter, id int64, body []byte) {
 	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"id": id}})
 }
 
-// validate applies the contract's rules; it returns the field at fault and
-// why, or "".
+// languages are QoQa's language_id values.
+var languages = map[int64]bool{qoqa.LangFR: true, qoqa.LangDE: true, qoqa.LangIT: true, qoqa.LangEN: true}
+
+// validate applies the contract's rules to a record whose numbers are
+// json.Number; it returns the field at fault and why, or "".
 func (s *Server) validate(endpoint string, id int64, rec map[string]any) (string, string) {
+	times := map[string]time.Time{}
 	for _, f := range []string{"created_at", "updated_at", "start_at", "stop_at"} {
 		if v, ok := rec[f].(string); ok && v != "" {
-			if _, err := time.Parse(qoqa.TimeLayout, v); err != nil {
+			t, err := time.Parse(qoqa.TimeLayout, v)
+			if err != nil {
 				return f, "is not a datetime like 2013-10-11T17:34:41+0200"
+			}
+			times[f] = t
+		}
+	}
+	if start, ok := times["start_at"]; ok {
+		if stop, ok := times["stop_at"]; ok && !stop.After(start) {
+			return "stop_at", "must be after start_at"
+		}
+	}
+	if list, ok := rec["translations"].([]any); ok {
+		for i, t := range list {
+			m, _ := t.(map[string]any)
+			if lang, ok := numeric(m["language_id"]); !ok || !languages[lang] {
+				return fmt.Sprintf("translations[%d].language_id", i), fmt.Sprintf("unknown language_id %v (1 fr, 2 de, 3 it, 4 en)", m["language_id"])
 			}
 		}
 	}
@@ -353,21 +401,18 @@ func (s *Server) validate(endpoint string, id int64, rec map[string]any) (string
 			}
 		}
 	case "offer":
-		if _, ok := numeric(rec["shop_id"]); !ok {
+		shop, ok := numeric(rec["shop_id"])
+		if !ok {
 			return "shop_id", "is required"
 		}
-		start, _ := rec["start_at"].(string)
-		stop, _ := rec["stop_at"].(string)
-		if start == "" {
+		if _, exists := s.records["shop"][shop]; !exists {
+			return "shop_id", fmt.Sprintf("unknown shop_id %d", shop)
+		}
+		if _, ok := times["start_at"]; !ok {
 			return "start_at", "is required"
 		}
-		if stop == "" {
+		if _, ok := times["stop_at"]; !ok {
 			return "stop_at", "is required"
-		}
-		a, _ := time.Parse(qoqa.TimeLayout, start)
-		b, _ := time.Parse(qoqa.TimeLayout, stop)
-		if b.Before(a) {
-			return "stop_at", "is before start_at"
 		}
 		positions, _ := rec["positions"].([]any)
 		if len(positions) == 0 {
@@ -379,25 +424,56 @@ func (s *Server) validate(endpoint string, id int64, rec map[string]any) (string
 			if _, exists := s.records["variation"][vid]; !ok || !exists {
 				return fmt.Sprintf("positions[%d].variation_id", i), fmt.Sprintf("unknown variation %v", m["variation_id"])
 			}
+			for _, f := range []string{"unit_price", "regular_price"} {
+				if why := cents(m, f); why != "" {
+					return fmt.Sprintf("positions[%d].%s", i, f), why
+				}
+			}
 		}
 	case "voucher":
 		if code, _ := rec["code"].(string); code == "" {
 			return "code", "is required"
 		}
-		amount, ok := numeric(rec["amount"])
-		if !ok {
+		if rec["amount"] == nil {
 			return "amount", "is required"
 		}
-		if amount < 0 {
-			return "amount", "must not be negative"
+		for _, f := range []string{"amount", "remaining_amount"} {
+			if why := cents(rec, f); why != "" {
+				return f, why
+			}
 		}
 	}
 	return "", ""
 }
 
+// cents checks that rec's field, when it has a value, is money as the
+// contract has it: a JSON integer of cents, not negative. It returns why
+// not, or "".
+func cents(rec map[string]any, field string) string {
+	v, ok := rec[field]
+	if !ok || v == nil {
+		return ""
+	}
+	n, ok := v.(json.Number)
+	if !ok {
+		return fmt.Sprintf("must be an integer of cents, got %v", v)
+	}
+	c, err := strconv.ParseInt(n.String(), 10, 64)
+	if err != nil {
+		return fmt.Sprintf("must be an integer of cents (2950 for 29.50), got %s", n)
+	}
+	if c < 0 {
+		return "must not be negative"
+	}
+	return ""
+}
+
 // numeric reads a JSON number or numeric string as an integer.
 func numeric(v any) (int64, bool) {
 	switch x := v.(type) {
+	case json.Number:
+		n, err := strconv.ParseInt(x.String(), 10, 64)
+		return n, err == nil
 	case float64:
 		return int64(x), x == float64(int64(x))
 	case string:

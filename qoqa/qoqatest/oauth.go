@@ -10,6 +10,7 @@ import (
 	"html"
 	"io"
 	"math/big"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -92,7 +93,9 @@ func (s *Server) verify(r *http.Request, body []byte, tokenSecret func(token str
 			pairs = append(pairs, [2]string{percentEncode(k), percentEncode(v)})
 		}
 	}
-	if r.Header.Get("Content-Type") == "application/x-www-form-urlencoded" {
+	// RFC 5849 3.4.1.3.1: a single-part form body is signed, whatever
+	// parameters (a charset) its content type carries.
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err == nil && mt == "application/x-www-form-urlencoded" {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
 			return nil, false
@@ -231,11 +234,7 @@ func (s *Server) serveAccessToken(w http.ResponseWriter, r *http.Request, body [
 		return rt.secret, true
 	})
 	if !ok || r.Method != http.MethodPost {
-		if rt == nil {
-			s.redirectToLogin(w)
-		} else {
-			http.Error(w, "bad signature", http.StatusUnauthorized)
-		}
+		s.redirectToLogin(w) // a bad signature, as on every endpoint
 		return
 	}
 	s.mu.Lock()

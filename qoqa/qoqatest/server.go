@@ -34,7 +34,8 @@ type Options struct {
 	// NonceWindow is how far a timestamp may be from now, and how long a
 	// nonce is remembered [5 min].
 	NonceWindow time.Duration
-	// Now dates created_at and updated_at [time.Now].
+	// Now is the server's clock: it dates created_at and updated_at, and
+	// every answer's Date header [time.Now].
 	Now func() time.Time
 }
 
@@ -324,6 +325,8 @@ func (s *Server) children(endpoint, field string, id int64) []any {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	// The server's clock is Options.Now, as a real server's is its own.
+	w.Header().Set("Date", s.now().Format(http.TimeFormat))
 	body, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))
 	if err != nil {
 		return

@@ -32,6 +32,7 @@ func setup(t *testing.T, opts qoqatest.Options) (*qoqatest.Server, *qoqa.Client)
 }
 
 func TestUnsignedRequestsGoToLogin(t *testing.T) {
+	t.Parallel()
 	s, _ := setup(t, qoqatest.Options{})
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Get(s.URL + "/api/v1/shop/")
@@ -42,6 +43,7 @@ func TestUnsignedRequestsGoToLogin(t *testing.T) {
 }
 
 func TestSeedJSONTouchAndSearch(t *testing.T) {
+	t.Parallel()
 	clk := &clock{t: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
 	s, c := setup(t, qoqatest.Options{Now: clk.Now})
 	ids, err := s.SeedJSON(strings.NewReader(`{"user": [{"email": "a@example.ch", "pseudo": "a"}, {"email": "b@example.ch", "pseudo": "b"}]}`))
@@ -70,6 +72,7 @@ func TestSeedJSONTouchAndSearch(t *testing.T) {
 }
 
 func TestAnswersCarryUnknownKeysAndStringIDs(t *testing.T) {
+	t.Parallel()
 	s, _ := setup(t, qoqatest.Options{})
 	s.Seed("deal", qoqa.Deal{ShopID: 1}, qoqa.Deal{ShopID: 1})
 	body := rawGet(t, s, "/api/v1/deal/?timestamp_from=2000-01-01%2000:00:00")
@@ -82,7 +85,7 @@ func TestAnswersCarryUnknownKeysAndStringIDs(t *testing.T) {
 	assert.IsType(t, "", data[1].(map[string]any)["id"], "some IDs come as strings")
 
 	body = rawGet(t, s, "/api/v1/deal/?timestamp_from=yesterday")
-	assert.Contains(t, string(body), "timestamp_from must be YYYY-MM-DD HH:MM:SS")
+	assert.Contains(t, string(body), "timestamp_from: must be YYYY-MM-DD HH:MM:SS")
 }
 
 // rawGet sends a GET signed as the contract says, and returns the body.
@@ -98,6 +101,7 @@ func rawGet(t *testing.T, s *qoqatest.Server, path string) []byte {
 }
 
 func TestIdempotencyKeysExpireAfterADay(t *testing.T) {
+	t.Parallel()
 	clk := &clock{t: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
 	s, c := setup(t, qoqatest.Options{Now: clk.Now})
 	ctx := context.Background()
@@ -116,12 +120,13 @@ func TestIdempotencyKeysExpireAfterADay(t *testing.T) {
 }
 
 func TestCountersAndRefusedMethods(t *testing.T) {
+	t.Parallel()
 	s, c := setup(t, qoqatest.Options{})
 	ctx := context.Background()
 	_, err := c.Deals.Get(ctx, 1)
 	require.ErrorIs(t, err, qoqa.ErrNotFound)
 	assert.Equal(t, 1, s.Calls("deal", http.MethodGet))
-	_, err = qoqa.NewAdapter(c, "deal").Create(ctx, "", map[string]any{"shop_id": 1})
+	_, err = qoqa.NewService[map[string]any](c, "deal").Create(ctx, &map[string]any{"shop_id": 1}, "deal/1")
 	require.ErrorContains(t, err, "not allowed")
 	assert.Equal(t, 1, s.Calls("deal", http.MethodPost))
 	assert.Zero(t, s.Count("deal"))
