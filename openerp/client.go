@@ -161,7 +161,15 @@ func (c *Client) ExecuteKW(ctx context.Context, model, method string, args []any
 	if kwargs == nil {
 		kwargs = map[string]any{}
 	}
-	return c.call(ctx, c.object, model, "execute_kw", c.cfg.Database, uid, c.cfg.Password, model, method, sanitize(args), sanitize(kwargs))
+	sargs, err := sanitize(args)
+	if err != nil {
+		return nil, fmt.Errorf("openerp: %s %s: %w", model, method, err.(*ValueError).in("args"))
+	}
+	skwargs, err := sanitize(kwargs)
+	if err != nil {
+		return nil, fmt.Errorf("openerp: %s %s: %w", model, method, err.(*ValueError).in("kwargs"))
+	}
+	return c.call(ctx, c.object, model, "execute_kw", c.cfg.Database, uid, c.cfg.Password, model, method, sargs, skwargs)
 }
 
 // call sends one XML-RPC request. model names the call in errors; the

@@ -376,3 +376,39 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	_, err = openerp.New(openerp.Config{URL: "http://x", Database: "d", User: "u", Path: "/rpc/"})
 	assert.Error(t, err)
 }
+
+// Values reach OpenERP as it takes them whatever their Go type, and a value
+// it cannot take fails before anything is sent.
+func TestValuesAsSent(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	c := newClient(t, s, openerp.PathV7)
+	ctx := context.Background()
+	partner := s.Seed("res.partner", map[string]any{"name": "Ada"})[0]
+	product := s.Seed("product.product", map[string]any{"default_code": "A"})[0]
+	var noText *string
+	name := "Lampe"
+	order, err := c.Create(ctx, "sale.order", openerp.Values{"partner_id": partner, "client_order_ref": noText, "order_line": [][]any{
+		{int64(0), int64(0), openerp.Values{"product_id": product, "name": &name, "product_uom_qty": 2}},
+	}}, nil)
+	require.NoError(t, err)
+	rows, err := c.Read(ctx, "sale.order", []int64{order}, []string{"client_order_ref", "order_line"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, false, rows[0]["client_order_ref"])
+	lines, err := c.Read(ctx, "sale.order.line", rows[0].IDs("order_line"), []string{"name"}, nil)
+	require.NoError(t, err)
+	require.Len(t, lines, 1)
+	assert.Equal(t, "Lampe", lines[0]["name"])
+
+	require.NoError(t, c.Write(ctx, "res.partner", []int64{partner}, openerp.Values{"street": ""}, nil))
+	rows, err = c.Read(ctx, "res.partner", []int64{partner}, []string{"street"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "", rows[0]["street"], "an empty string reads back as \"\", not nil")
+
+	writes := s.Calls("res.partner", "write")
+	err = c.Write(ctx, "res.partner", []int64{partner}, openerp.Values{"ref": int64(1) << 31}, nil)
+	require.ErrorIs(t, err, openerp.ErrInvalidValue)
+	assert.Contains(t, err.Error(), `"ref"`)
+	assert.Contains(t, err.Error(), "res.partner")
+	assert.Equal(t, writes, s.Calls("res.partner", "write"), "nothing was sent")
+}
