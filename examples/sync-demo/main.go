@@ -23,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qoqasync/qoqasync/adapter"
 	"github.com/qoqasync/qoqasync/backend"
 	"github.com/qoqasync/qoqasync/binding"
 	"github.com/qoqasync/qoqasync/connector"
@@ -94,7 +95,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	err = reg.Register("v1", "user", backend.Components{
 		Remote: qoqa.NewAdapter(qc, "user"),
-		Local:  &openerp.Adapter{Client: oc, Model: "res.partner", RefField: "ref"},
+		Local:  &adapter.OpenERP{Client: oc, Model: "res.partner", RefField: "ref"},
 		ImportMapper: connector.Mapping{Model: "user", Rules: []connector.Rule{
 			connector.Field("pseudo", "name"),
 			connector.Field("email", "email"),
@@ -107,7 +108,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	err = reg.Register("v1", "voucher", backend.Components{
 		Remote: qoqa.NewAdapter(qc, "voucher"),
-		Local:  &openerp.Adapter{Client: oc, Model: "qoqa.voucher"},
+		Local:  &adapter.OpenERP{Client: oc, Model: "qoqa.voucher"},
 		ExportMapper: connector.Mapping{Model: "voucher", Rules: []connector.Rule{
 			connector.Field("code", "code"),
 			connector.Field("amount", "amount", connector.AmountToCents),

@@ -1,4 +1,4 @@
-package openerp_test
+package adapter_test
 
 import (
 	"context"
@@ -9,12 +9,25 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/qoqasync/qoqasync/adapter"
 	"github.com/qoqasync/qoqasync/binding"
 	"github.com/qoqasync/qoqasync/connector"
 	"github.com/qoqasync/qoqasync/connector/connectortest"
 	"github.com/qoqasync/qoqasync/openerp"
 	"github.com/qoqasync/qoqasync/openerp/openerptest"
 )
+
+func newOpenERPServer(t *testing.T) *openerptest.Server {
+	s := openerptest.New(openerptest.Options{})
+	t.Cleanup(s.Close)
+	return s
+}
+
+func newOpenERPClient(t *testing.T, s *openerptest.Server) *openerp.Client {
+	c, err := openerp.New(s.Config(openerp.PathV7))
+	require.NoError(t, err)
+	return c
+}
 
 // clockAt is a server clock the test moves.
 type clockAt struct{ t time.Time }
@@ -25,8 +38,8 @@ func TestAdapter(t *testing.T) {
 	clk := &clockAt{t: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
 	s := openerptest.New(openerptest.Options{Now: clk.Now})
 	t.Cleanup(s.Close)
-	c := newClient(t, s, openerp.PathV7)
-	a := &openerp.Adapter{Client: c, Model: "res.partner", Fields: []string{"name", "email", "customer", "parent_id"}, RefField: "ref", PageSize: 2}
+	c := newOpenERPClient(t, s)
+	a := &adapter.OpenERP{Client: c, Model: "res.partner", Fields: []string{"name", "email", "customer", "parent_id"}, RefField: "ref", PageSize: 2}
 	ctx := context.Background()
 
 	id, err := a.Create(ctx, "user/42", map[string]any{"name": "Ada", "email": nil, "customer": false})
@@ -74,8 +87,8 @@ func TestAdapter(t *testing.T) {
 // An import whose create reaches OpenERP but whose answer is lost finds the
 // record on the retry and creates exactly one.
 func TestImportIntoOpenERPLostAnswerCreatesOne(t *testing.T) {
-	s := newServer(t)
-	c := newClient(t, s, openerp.PathV7)
+	s := newOpenERPServer(t)
+	c := newOpenERPClient(t, s)
 	ctx := context.Background()
 	_, err := c.Login(ctx)
 	require.NoError(t, err)
@@ -83,7 +96,7 @@ func TestImportIntoOpenERPLostAnswerCreatesOne(t *testing.T) {
 	remoteID := remote.Put(connector.Record{Fields: map[string]any{"pseudo": "ada"}})
 	flow := &connector.ImportFlow{
 		Model: "user", Remote: remote, Binder: binding.NewMemory(),
-		Local:  &openerp.Adapter{Client: c, Model: "res.partner", RefField: "ref"},
+		Local:  &adapter.OpenERP{Client: c, Model: "res.partner", RefField: "ref"},
 		Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("pseudo", "name")}},
 	}
 	s.CommitThenDrop(1)
@@ -95,10 +108,10 @@ func TestImportIntoOpenERPLostAnswerCreatesOne(t *testing.T) {
 }
 
 func TestAdapterTranslations(t *testing.T) {
-	s := newServer(t)
-	c := newClient(t, s, openerp.PathV7)
+	s := newOpenERPServer(t)
+	c := newOpenERPClient(t, s)
 	ctx := context.Background()
-	a := &openerp.Adapter{Client: c, Model: "product.template", Fields: []string{"name", "list_price"},
+	a := &adapter.OpenERP{Client: c, Model: "product.template", Fields: []string{"name", "list_price"},
 		Languages: []string{"fr_FR", "de_DE"}, Translatable: []string{"name", "description_sale"}}
 
 	id, err := a.Create(ctx, "", map[string]any{

@@ -1,4 +1,4 @@
-package openerp
+package adapter
 
 import (
 	"context"
@@ -9,15 +9,17 @@ import (
 	"time"
 
 	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/openerp"
 )
 
-// Adapter is one OpenERP model as the connector's flows see it: a
-// connector.Adapter, Finder, Archiver and ActiveChecker over a Client.
+// OpenERP is one OpenERP model as the connector's flows see it: a
+// connector.Adapter, Finder, Archiver and ActiveChecker over an
+// openerp.Client.
 //
 // It reads OpenERP's False as "no value" (nil) for every field but the
 // booleans, so that mappers see absent values alike on both sides.
-type Adapter struct {
-	Client *Client
+type OpenERP struct {
+	Client *openerp.Client
 	Model  string
 	// Fields are read by Read; nil means every field.
 	Fields []string
@@ -26,7 +28,7 @@ type Adapter struct {
 	// answer was lost is found again. Empty: FindByRef finds nothing.
 	RefField string
 	// Context goes with every call.
-	Context Context
+	Context openerp.Context
 	// Languages are the languages of translatable fields (fr_FR, de_DE);
 	// the first is the one whose text is also stored as the source value.
 	Languages []string
@@ -42,23 +44,23 @@ type Adapter struct {
 }
 
 var (
-	_ connector.Adapter       = (*Adapter)(nil)
-	_ connector.Finder        = (*Adapter)(nil)
-	_ connector.Archiver      = (*Adapter)(nil)
-	_ connector.ActiveChecker = (*Adapter)(nil)
+	_ connector.Adapter       = (*OpenERP)(nil)
+	_ connector.Finder        = (*OpenERP)(nil)
+	_ connector.Archiver      = (*OpenERP)(nil)
+	_ connector.ActiveChecker = (*OpenERP)(nil)
 )
 
 // Search implements connector.Adapter: the records whose write_date is in
 // [from, to), oldest change first, page by page.
-func (a *Adapter) Search(ctx context.Context, from, to time.Time) iter.Seq2[string, error] {
+func (a *OpenERP) Search(ctx context.Context, from, to time.Time) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
-		domain := And(Where("write_date", ">=", from.UTC()), Where("write_date", "<", to.UTC()))
+		domain := openerp.And(openerp.Where("write_date", ">=", from.UTC()), openerp.Where("write_date", "<", to.UTC()))
 		size := a.PageSize
 		if size <= 0 {
 			size = 1000
 		}
 		for offset := 0; ; offset += size {
-			ids, err := a.Client.Search(ctx, a.Model, domain, SearchOptions{
+			ids, err := a.Client.Search(ctx, a.Model, domain, openerp.SearchOptions{
 				Offset: offset, Limit: size, Order: "write_date asc, id asc",
 				Context: a.Context.WithActiveTest(false),
 			})
@@ -79,8 +81,8 @@ func (a *Adapter) Search(ctx context.Context, from, to time.Time) iter.Seq2[stri
 }
 
 // Read implements connector.Adapter.
-func (a *Adapter) Read(ctx context.Context, id string) (connector.Record, error) {
-	n, err := parseID(a.Model, id)
+func (a *OpenERP) Read(ctx context.Context, id string) (connector.Record, error) {
+	n, err := parseOpenERPID(a.Model, id)
 	if err != nil {
 		return connector.Record{}, err
 	}
@@ -103,7 +105,7 @@ func (a *Adapter) Read(ctx context.Context, id string) (connector.Record, error)
 	rec := connector.Record{ID: id, Fields: make(map[string]any, len(v))}
 	rec.UpdatedAt, _ = v.Time("write_date")
 	for k, x := range v {
-		rec.Fields[k] = noValue(x, types[k])
+		rec.Fields[k] = openerpNoValue(x, types[k])
 	}
 	if len(a.Translatable) > 0 && len(a.Languages) > 0 {
 		byLang, err := a.Client.ReadTranslations(ctx, a.Model, []int64{n}, a.Translatable, a.Languages)
@@ -114,7 +116,7 @@ func (a *Adapter) Read(ctx context.Context, id string) (connector.Record, error)
 			tr := connector.Translations{}
 			for lang, rows := range byLang {
 				if len(rows) == 1 {
-					if x := noValue(rows[0][f], types[f]); x != nil {
+					if x := openerpNoValue(rows[0][f], types[f]); x != nil {
 						tr[lang] = x
 					}
 				}
@@ -125,7 +127,7 @@ func (a *Adapter) Read(ctx context.Context, id string) (connector.Record, error)
 	return rec, nil
 }
 
-func (a *Adapter) firstLanguage() string {
+func (a *OpenERP) firstLanguage() string {
 	if len(a.Languages) == 0 {
 		return ""
 	}
@@ -133,7 +135,7 @@ func (a *Adapter) firstLanguage() string {
 }
 
 // noValue reads OpenERP's False as no value, but for a boolean.
-func noValue(x any, typ string) any {
+func openerpNoValue(x any, typ string) any {
 	if b, ok := x.(bool); ok && !b && typ != "boolean" {
 		return nil
 	}
@@ -144,9 +146,9 @@ func noValue(x any, typ string) any {
 // language's text goes in byLang, and the source value in vals: the text
 // of the first language, or on a create (where a required field needs
 // one) of any.
-func (a *Adapter) splitTranslations(values map[string]any, create bool) (Values, map[string]Values) {
-	vals := Values{}
-	var byLang map[string]Values
+func (a *OpenERP) splitTranslations(values map[string]any, create bool) (openerp.Values, map[string]openerp.Values) {
+	vals := openerp.Values{}
+	var byLang map[string]openerp.Values
 	for k, v := range values {
 		tr, ok := v.(connector.Translations)
 		if !ok {
@@ -158,10 +160,10 @@ func (a *Adapter) splitTranslations(values map[string]any, create bool) (Values,
 		}
 		for lang, text := range tr {
 			if byLang == nil {
-				byLang = map[string]Values{}
+				byLang = map[string]openerp.Values{}
 			}
 			if byLang[lang] == nil {
-				byLang[lang] = Values{}
+				byLang[lang] = openerp.Values{}
 			}
 			byLang[lang][k] = text
 		}
@@ -174,7 +176,7 @@ func (a *Adapter) splitTranslations(values map[string]any, create bool) (Values,
 // Translations are written after the create, one write per language: a
 // create whose translations fail is found again by its reference, and the
 // retry's update writes them.
-func (a *Adapter) Create(ctx context.Context, ref string, values map[string]any) (string, error) {
+func (a *OpenERP) Create(ctx context.Context, ref string, values map[string]any) (string, error) {
 	vals, byLang := a.splitTranslations(values, true)
 	if a.RefField != "" && ref != "" {
 		vals[a.RefField] = ref
@@ -190,8 +192,8 @@ func (a *Adapter) Create(ctx context.Context, ref string, values map[string]any)
 }
 
 // Update implements connector.Adapter.
-func (a *Adapter) Update(ctx context.Context, id string, values map[string]any) error {
-	n, err := parseID(a.Model, id)
+func (a *OpenERP) Update(ctx context.Context, id string, values map[string]any) error {
+	n, err := parseOpenERPID(a.Model, id)
 	if err != nil {
 		return err
 	}
@@ -203,8 +205,8 @@ func (a *Adapter) Update(ctx context.Context, id string, values map[string]any) 
 }
 
 // Delete implements connector.Adapter.
-func (a *Adapter) Delete(ctx context.Context, id string) error {
-	n, err := parseID(a.Model, id)
+func (a *OpenERP) Delete(ctx context.Context, id string) error {
+	n, err := parseOpenERPID(a.Model, id)
 	if err != nil {
 		return err
 	}
@@ -212,21 +214,21 @@ func (a *Adapter) Delete(ctx context.Context, id string) error {
 }
 
 // Archive implements connector.Archiver.
-func (a *Adapter) Archive(ctx context.Context, id string) error {
+func (a *OpenERP) Archive(ctx context.Context, id string) error {
 	return a.Update(ctx, id, map[string]any{"active": false})
 }
 
 // Active implements connector.ActiveChecker.
-func (a *Adapter) Active(ctx context.Context, ids []string) (map[string]bool, error) {
+func (a *OpenERP) Active(ctx context.Context, ids []string) (map[string]bool, error) {
 	nums := make([]int64, 0, len(ids))
 	for _, id := range ids {
-		n, err := parseID(a.Model, id)
+		n, err := parseOpenERPID(a.Model, id)
 		if err != nil {
 			return nil, err
 		}
 		nums = append(nums, n)
 	}
-	found, err := a.Client.Search(ctx, a.Model, Where("id", "in", nums), SearchOptions{Context: a.Context})
+	found, err := a.Client.Search(ctx, a.Model, openerp.Where("id", "in", nums), openerp.SearchOptions{Context: a.Context})
 	if err != nil {
 		return nil, err
 	}
@@ -238,11 +240,11 @@ func (a *Adapter) Active(ctx context.Context, ids []string) (map[string]bool, er
 }
 
 // FindByRef implements connector.Finder, archived records included.
-func (a *Adapter) FindByRef(ctx context.Context, ref string) (string, error) {
+func (a *OpenERP) FindByRef(ctx context.Context, ref string) (string, error) {
 	if a.RefField == "" {
 		return "", fmt.Errorf("openerp: %s has no reference field: %w", a.Model, connector.ErrNotFound)
 	}
-	ids, err := a.Client.Search(ctx, a.Model, Where(a.RefField, "=", ref), SearchOptions{Limit: 1, Context: a.Context.WithActiveTest(false)})
+	ids, err := a.Client.Search(ctx, a.Model, openerp.Where(a.RefField, "=", ref), openerp.SearchOptions{Limit: 1, Context: a.Context.WithActiveTest(false)})
 	if err != nil {
 		return "", err
 	}
@@ -254,7 +256,7 @@ func (a *Adapter) FindByRef(ctx context.Context, ref string) (string, error) {
 
 // fieldTypes learns the model's field types once, to tell a boolean's False
 // from the False of an empty value.
-func (a *Adapter) fieldTypes(ctx context.Context) (map[string]string, error) {
+func (a *OpenERP) fieldTypes(ctx context.Context) (map[string]string, error) {
 	a.typesMu.Lock()
 	defer a.typesMu.Unlock()
 	if a.types != nil {
@@ -272,7 +274,7 @@ func (a *Adapter) fieldTypes(ctx context.Context) (map[string]string, error) {
 	return types, nil
 }
 
-func parseID(model, id string) (int64, error) {
+func parseOpenERPID(model, id string) (int64, error) {
 	n, err := strconv.ParseInt(id, 10, 64)
 	if err != nil || n <= 0 {
 		return 0, connector.Permanent(fmt.Errorf("openerp: %s: %q is not a record ID", model, id))
