@@ -2,6 +2,7 @@ package adapter
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"strconv"
@@ -65,7 +66,7 @@ func (a *OpenERP) Search(ctx context.Context, from, to time.Time) iter.Seq2[stri
 				Context: a.Context.WithActiveTest(false),
 			})
 			if err != nil {
-				yield("", err)
+				yield("", openerpError(err))
 				return
 			}
 			for _, id := range ids {
@@ -88,7 +89,7 @@ func (a *OpenERP) Read(ctx context.Context, id string) (connector.Record, error)
 	}
 	types, err := a.fieldTypes(ctx)
 	if err != nil {
-		return connector.Record{}, err
+		return connector.Record{}, openerpError(err)
 	}
 	fields := a.Fields
 	if len(fields) > 0 {
@@ -96,10 +97,10 @@ func (a *OpenERP) Read(ctx context.Context, id string) (connector.Record, error)
 	}
 	vals, err := a.Client.Read(ctx, a.Model, []int64{n}, fields, a.Context)
 	if err != nil {
-		return connector.Record{}, err
+		return connector.Record{}, openerpError(fmt.Errorf("%s %d: %w", a.Model, n, err))
 	}
-	if len(vals) == 0 {
-		return connector.Record{}, fmt.Errorf("openerp: %s %d: %w", a.Model, n, connector.ErrNotFound)
+	if len(vals) == 0 { // OpenERP 7's read leaves a missing record out
+		return connector.Record{}, connector.Permanent(fmt.Errorf("openerp: %s %d: %w: %w", a.Model, n, openerp.ErrMissing, connector.ErrNotFound))
 	}
 	v := vals[0]
 	rec := connector.Record{ID: id, Fields: make(map[string]any, len(v))}
@@ -110,7 +111,7 @@ func (a *OpenERP) Read(ctx context.Context, id string) (connector.Record, error)
 	if len(a.Translatable) > 0 && len(a.Languages) > 0 {
 		byLang, err := a.Client.ReadTranslations(ctx, a.Model, []int64{n}, a.Translatable, a.Languages)
 		if err != nil {
-			return connector.Record{}, err
+			return connector.Record{}, openerpError(fmt.Errorf("%s %d: %w", a.Model, n, err))
 		}
 		for _, f := range a.Translatable {
 			tr := connector.Translations{}
@@ -183,10 +184,10 @@ func (a *OpenERP) Create(ctx context.Context, ref string, values map[string]any)
 	}
 	id, err := a.Client.Create(ctx, a.Model, vals, a.Context)
 	if err != nil {
-		return "", err
+		return "", openerpError(fmt.Errorf("%s for %q: %w", a.Model, ref, err))
 	}
 	if err := a.Client.WriteTranslations(ctx, a.Model, []int64{id}, byLang); err != nil {
-		return "", err
+		return "", openerpError(fmt.Errorf("%s %d: %w", a.Model, id, err))
 	}
 	return strconv.FormatInt(id, 10), nil
 }
@@ -199,9 +200,12 @@ func (a *OpenERP) Update(ctx context.Context, id string, values map[string]any) 
 	}
 	vals, byLang := a.splitTranslations(values, false)
 	if err := a.Client.Write(ctx, a.Model, []int64{n}, vals, a.Context); err != nil {
-		return err
+		return openerpError(fmt.Errorf("%s %d: %w", a.Model, n, err))
 	}
-	return a.Client.WriteTranslations(ctx, a.Model, []int64{n}, byLang)
+	if err := a.Client.WriteTranslations(ctx, a.Model, []int64{n}, byLang); err != nil {
+		return openerpError(fmt.Errorf("%s %d: %w", a.Model, n, err))
+	}
+	return nil
 }
 
 // Delete implements connector.Adapter.
@@ -210,7 +214,7 @@ func (a *OpenERP) Delete(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	return a.Client.Unlink(ctx, a.Model, []int64{n})
+	return openerpError(a.Client.Unlink(ctx, a.Model, []int64{n}))
 }
 
 // Archive implements connector.Archiver.
@@ -230,7 +234,7 @@ func (a *OpenERP) Active(ctx context.Context, ids []string) (map[string]bool, er
 	}
 	found, err := a.Client.Search(ctx, a.Model, openerp.Where("id", "in", nums), openerp.SearchOptions{Context: a.Context})
 	if err != nil {
-		return nil, err
+		return nil, openerpError(err)
 	}
 	out := make(map[string]bool, len(found))
 	for _, n := range found {
@@ -246,7 +250,7 @@ func (a *OpenERP) FindByRef(ctx context.Context, ref string) (string, error) {
 	}
 	ids, err := a.Client.Search(ctx, a.Model, openerp.Where(a.RefField, "=", ref), openerp.SearchOptions{Limit: 1, Context: a.Context.WithActiveTest(false)})
 	if err != nil {
-		return "", err
+		return "", openerpError(err)
 	}
 	if len(ids) == 0 {
 		return "", fmt.Errorf("openerp: %s %s=%q: %w", a.Model, a.RefField, ref, connector.ErrNotFound)
@@ -280,4 +284,40 @@ func parseOpenERPID(model, id string) (int64, error) {
 		return 0, connector.Permanent(fmt.Errorf("openerp: %s: %q is not a record ID", model, id))
 	}
 	return n, nil
+}
+
+// openerpError turns the OpenERP client's error, which states facts, into
+// the engine's decision:
+//
+//   - a missing record is permanent and wraps connector.ErrNotFound, which
+//     the flows read as "gone" (OpenERP 7 words some of these as access
+//     errors; the client has sorted them already);
+//   - what the client calls temporary (a concurrency fault, a 5xx, 429,
+//     408, a network failure or timeout) is retryable, not before the
+//     server's Retry-After when it gave one;
+//   - the caller's cancellation and a fault of unknown kind (most often a
+//     server bug) are left to the queue's default: retried with backoff
+//     until the attempts run out;
+//   - anything else (access, validation, a bad call, a value XML-RPC cannot
+//     carry, an answer that is not XML-RPC, a redirect, a 4xx) is
+//     permanent: a retry would fail the same way.
+func openerpError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var f *openerp.Fault
+	switch {
+	case errors.Is(err, openerp.ErrMissing):
+		return connector.Permanent(fmt.Errorf("%w: %w", err, connector.ErrNotFound))
+	case openerp.Temporary(err):
+		if d := openerp.RetryAfter(err); d > 0 {
+			return connector.Retryable(err, connector.After(d))
+		}
+		return connector.Retryable(err)
+	case errors.Is(err, context.Canceled):
+		return err
+	case errors.As(err, &f) && f.Kind == openerp.FaultOther:
+		return err
+	}
+	return connector.Permanent(err)
 }

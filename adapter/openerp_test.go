@@ -139,3 +139,32 @@ func TestAdapterTranslations(t *testing.T) {
 	base, _ := s.Get("product.template", n, "")
 	assert.Equal(t, "Lampe", base["name"], "an update without the first language keeps the source text")
 }
+
+// What the fake server does to a call reaches the engine as its decision.
+func TestOpenERPServerFaultsBecomeDecisions(t *testing.T) {
+	t.Parallel()
+	s := newOpenERPServer(t)
+	a := &adapter.OpenERP{Client: newOpenERPClient(t, s), Model: "res.partner"}
+	ctx := context.Background()
+	id, err := a.Create(ctx, "", map[string]any{"name": "Ada"})
+	require.NoError(t, err)
+
+	s.Throttle(1, 9*time.Second)
+	_, err = a.Read(ctx, id)
+	var r *connector.RetryableError
+	require.ErrorAs(t, err, &r)
+	assert.Equal(t, 9*time.Second, r.After, "429 waits for its Retry-After")
+
+	s.ConcurrencyFaults(1)
+	err = a.Update(ctx, id, map[string]any{"name": "Ada L."})
+	assert.True(t, connector.IsRetryable(err), "%v", err)
+	s.ConcurrencyFaults(0)
+
+	err = a.Update(ctx, id, map[string]any{"parent_id": 999})
+	assert.True(t, connector.IsPermanent(err), "%v", err)
+	assert.Contains(t, err.Error(), id, "the error names the record")
+
+	err = a.Update(ctx, "999", map[string]any{"name": "x"})
+	assert.ErrorIs(t, err, connector.ErrNotFound)
+	assert.True(t, connector.IsPermanent(err))
+}

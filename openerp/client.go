@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/qoqasync/qoqasync/connector"
 	"github.com/qoqasync/qoqasync/openerp/internal/wire"
 )
 
@@ -57,9 +56,6 @@ type Client struct {
 	loginMu sync.Mutex
 	uid     int64
 }
-
-// ErrResponseTooLarge is returned for an answer over Config.MaxResponseBytes.
-var ErrResponseTooLarge = errors.New("openerp: response too large")
 
 // New returns a client; it calls nothing until the first call.
 func New(cfg Config) (*Client, error) {
@@ -137,10 +133,10 @@ func (c *Client) Login(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	if b, ok := v.(bool); ok && !b {
-		return 0, connector.Permanent(&Fault{Code: "AccessDenied", Kind: FaultAccess, Method: "login",
-			Message: fmt.Sprintf("user %q refused on database %q", c.cfg.User, c.cfg.Database)})
+		return 0, &Fault{Code: "AccessDenied", Kind: FaultAccess, Method: "login",
+			Message: fmt.Sprintf("user %q refused on database %q", c.cfg.User, c.cfg.Database)}
 	}
-	uid, err := connector.Int(v)
+	uid, err := toInt(v)
 	if err != nil {
 		return 0, fmt.Errorf("openerp: login: %w", err)
 	}
@@ -175,61 +171,63 @@ func (c *Client) ExecuteKW(ctx context.Context, model, method string, args []any
 // call sends one XML-RPC request. model names the call in errors; the
 // params, which may hold the password, are never quoted.
 func (c *Client) call(ctx context.Context, endpoint, model, method string, params ...any) (any, error) {
+	v, _, err := c.exchange(ctx, endpoint, model, method, params...)
+	return v, err
+}
+
+// exchange is call that also returns the answer's headers.
+func (c *Client) exchange(ctx context.Context, endpoint, model, method string, params ...any) (any, http.Header, error) {
 	name := method
 	if method == "execute_kw" && len(params) > 4 {
 		name = fmt.Sprint(params[4])
 	}
 	body, err := wire.EncodeCall(method, params...)
 	if err != nil {
-		return nil, connector.Permanent(fmt.Errorf("openerp: %s %s: encode: %w", model, name, err))
+		return nil, nil, fmt.Errorf("openerp: %s %s: encode: %w", model, name, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
 	if err != nil {
-		return nil, connector.Permanent(fmt.Errorf("openerp: %s %s: %w", model, name, err))
+		return nil, nil, fmt.Errorf("openerp: %s %s: %w", model, name, err)
 	}
 	req.Header.Set("Content-Type", "text/xml")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, c.transportError(ctx, model, name, err)
+		return nil, nil, c.transportError(ctx, model, name, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.cfg.MaxResponseBytes+1))
 	if err != nil {
-		return nil, c.transportError(ctx, model, name, err)
+		return nil, nil, c.transportError(ctx, model, name, err)
 	}
 	if int64(len(data)) > c.cfg.MaxResponseBytes {
-		return nil, connector.Permanent(fmt.Errorf("openerp: %s %s: %w (over %d bytes)", model, name, ErrResponseTooLarge, c.cfg.MaxResponseBytes))
+		return nil, nil, fmt.Errorf("openerp: %s %s: %w (over %d bytes)", model, name, ErrResponseTooLarge, c.cfg.MaxResponseBytes)
 	}
-	switch {
-	case resp.StatusCode >= 500:
-		return nil, connector.Retryable(fmt.Errorf("openerp: %s %s: HTTP %s", model, name, resp.Status))
-	case resp.StatusCode != http.StatusOK:
-		return nil, connector.Permanent(fmt.Errorf("openerp: %s %s: HTTP %s", model, name, resp.Status))
+	if resp.StatusCode != http.StatusOK {
+		return nil, nil, &HTTPError{Model: model, Method: name, StatusCode: resp.StatusCode, Status: resp.Status, Header: resp.Header}
 	}
 	v, fault, err := wire.DecodeResponse(data)
 	if err != nil {
-		return nil, connector.Permanent(fmt.Errorf("openerp: %s %s: %w", model, name, err))
+		return nil, nil, fmt.Errorf("openerp: %s %s: %w: %w", model, name, ErrBadResponse, err)
 	}
 	if fault != nil {
-		return nil, classify(newFault(fault.Code, fault.String, model, name))
+		return nil, nil, newFault(fault.Code, fault.String, model, name)
 	}
-	return v, nil
+	return v, resp.Header, nil
 }
 
 // transportError reads a failed exchange: the caller's cancellation is
-// returned as is, any other network fault or timeout is retryable.
+// returned as is, any other failure is a NetworkError.
 func (c *Client) transportError(ctx context.Context, model, method string, err error) error {
 	var uerr *url.Error
 	if errors.As(err, &uerr) {
 		err = uerr.Err // the URL is known and long; the cause is what helps
 	}
-	err = fmt.Errorf("openerp: %s %s: %w", model, method, err)
-	if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return err
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return fmt.Errorf("openerp: %s %s: %w", model, method, err)
 	}
-	return connector.Retryable(err)
+	return &NetworkError{Model: model, Method: method, Err: err}
 }
 
 // redactURL drops the user information of a URL.

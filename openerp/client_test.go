@@ -3,15 +3,20 @@ package openerp_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/qoqasync/qoqasync/connector"
 	"github.com/qoqasync/qoqasync/openerp"
 	"github.com/qoqasync/qoqasync/openerp/openerptest"
 )
@@ -65,7 +70,7 @@ func TestWrongPasswordIsAccessDenied(t *testing.T) {
 		require.NoError(t, err)
 		_, err = c.Search(context.Background(), "res.partner", nil, openerp.SearchOptions{})
 		require.ErrorIs(t, err, openerp.ErrAccessDenied)
-		assert.True(t, connector.IsPermanent(err))
+		assert.False(t, openerp.Temporary(err))
 		assert.NotContains(t, err.Error(), password)
 		assert.NotContains(t, fmt.Sprint(c), password)
 	})
@@ -236,13 +241,13 @@ func TestDomainBuilder(t *testing.T) {
 	assert.Equal(t, ids[1:], search(openerp.Where("id", ">", ids[0])))
 }
 
-func TestFaultKinds(t *testing.T) {
+func TestFaultsThroughTheServer(t *testing.T) {
 	forEachPath(t, func(t *testing.T, s *openerptest.Server, c *openerp.Client) {
 		ctx := context.Background()
 		// validation: a required field is missing
 		_, err := c.Create(ctx, "res.partner", openerp.Values{"email": "x@example.ch"}, nil)
 		require.ErrorIs(t, err, openerp.ErrValidation)
-		assert.True(t, connector.IsPermanent(err))
+		assert.False(t, openerp.Temporary(err))
 		assert.Contains(t, err.Error(), "name")
 		var f *openerp.Fault
 		require.ErrorAs(t, err, &f)
@@ -252,26 +257,19 @@ func TestFaultKinds(t *testing.T) {
 		// missing record
 		err = c.Write(ctx, "res.partner", []int64{999}, openerp.Values{"name": "x"}, nil)
 		require.ErrorIs(t, err, openerp.ErrMissing)
-		assert.ErrorIs(t, err, connector.ErrNotFound)
-		assert.True(t, connector.IsPermanent(err))
+		assert.False(t, openerp.Temporary(err))
 
-		// concurrency: retried
+		// concurrency: temporary
 		s.ConcurrencyFaults(1)
 		_, err = c.Search(ctx, "res.partner", nil, openerp.SearchOptions{})
 		require.ErrorIs(t, err, openerp.ErrConcurrency)
-		assert.True(t, connector.IsRetryable(err))
+		assert.True(t, openerp.Temporary(err))
 		s.ConcurrencyFaults(0)
-
-		// other: an unknown model
-		_, err = c.Search(ctx, "no.such.model", nil, openerp.SearchOptions{})
-		require.ErrorAs(t, err, &f)
-		assert.Equal(t, openerp.FaultOther, f.Kind)
-		assert.False(t, connector.IsPermanent(err) || connector.IsRetryable(err), "an unknown fault is left to the queue's default")
 		assert.NotContains(t, err.Error(), password)
 	})
 }
 
-func TestTransportFaultsAreRetryable(t *testing.T) {
+func TestTransportFaultsAreTemporary(t *testing.T) {
 	s := newServer(t)
 	c := newClient(t, s, openerp.PathV7)
 	ctx := context.Background()
@@ -281,12 +279,16 @@ func TestTransportFaultsAreRetryable(t *testing.T) {
 	s.Fail503(1)
 	_, err = c.Search(ctx, "res.partner", nil, openerp.SearchOptions{})
 	require.ErrorContains(t, err, "503")
-	assert.True(t, connector.IsRetryable(err))
+	var httpErr *openerp.HTTPError
+	require.ErrorAs(t, err, &httpErr)
+	assert.Equal(t, 503, httpErr.StatusCode)
+	assert.True(t, openerp.Temporary(err))
 
 	s.DropConnections(1)
 	_, err = c.Search(ctx, "res.partner", nil, openerp.SearchOptions{})
-	require.Error(t, err)
-	assert.True(t, connector.IsRetryable(err), "%v", err)
+	var netErr *openerp.NetworkError
+	require.ErrorAs(t, err, &netErr)
+	assert.True(t, openerp.Temporary(err), "%v", err)
 
 	_, err = c.Search(ctx, "res.partner", nil, openerp.SearchOptions{})
 	require.NoError(t, err, "the client works again after a fault")
@@ -332,11 +334,11 @@ func TestContextCancelAndTimeout(t *testing.T) {
 	cancel()
 	_, err = c.Search(ctx, "res.partner", nil, openerp.SearchOptions{})
 	require.ErrorIs(t, err, context.Canceled)
-	assert.False(t, connector.IsRetryable(err), "the caller's cancellation is no fault to retry")
+	assert.False(t, openerp.Temporary(err), "the caller's cancellation is no fault to retry")
 
 	_, err = c.Search(context.Background(), "res.partner", nil, openerp.SearchOptions{})
 	require.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.True(t, connector.IsRetryable(err), "a timeout is retried")
+	assert.True(t, openerp.Temporary(err), "a timeout may pass")
 }
 
 func TestConcurrentCalls(t *testing.T) {
@@ -411,4 +413,93 @@ func TestValuesAsSent(t *testing.T) {
 	assert.Contains(t, err.Error(), `"ref"`)
 	assert.Contains(t, err.Error(), "res.partner")
 	assert.Equal(t, writes, s.Calls("res.partner", "write"), "nothing was sent")
+}
+
+// A status other than 200 is an HTTPError that keeps the facts a caller
+// needs: the status, the wait the server asked for, where a redirect goes.
+func TestHTTPErrors(t *testing.T) {
+	t.Parallel()
+	t.Run("429 with Retry-After in seconds", func(t *testing.T) {
+		t.Parallel()
+		s := newServer(t)
+		c := newClient(t, s, openerp.PathV7)
+		s.Throttle(1, 7*time.Second)
+		_, err := c.Version(context.Background())
+		var h *openerp.HTTPError
+		require.ErrorAs(t, err, &h)
+		assert.Equal(t, http.StatusTooManyRequests, h.StatusCode)
+		assert.True(t, openerp.Temporary(err))
+		assert.Equal(t, 7*time.Second, openerp.RetryAfter(err))
+		_, err = c.Version(context.Background())
+		require.NoError(t, err, "only one call was throttled")
+	})
+
+	answer := func(t *testing.T, status int, header map[string]string) *openerp.Client {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			for k, v := range header {
+				w.Header().Set(k, v)
+			}
+			w.WriteHeader(status)
+		}))
+		t.Cleanup(srv.Close)
+		c, err := openerp.New(openerp.Config{URL: srv.URL, Database: "db", User: "u", Password: password, Path: openerp.PathV7})
+		require.NoError(t, err)
+		return c
+	}
+	cases := []struct {
+		name      string
+		status    int
+		header    map[string]string
+		temporary bool
+		wait      time.Duration
+		says      string
+	}{
+		{"503 with an HTTP date", 503, map[string]string{"Date": "Sun, 01 Mar 2026 10:00:00 GMT", "Retry-After": "Sun, 01 Mar 2026 10:02:00 GMT"}, true, 2 * time.Minute, "503"},
+		{"502", 502, nil, true, 0, "502"},
+		{"404: a wrong URL", 404, nil, false, 0, "404"},
+		{"301 is named, not followed", 301, map[string]string{"Location": "https://erp.example.ch/xmlrpc/common"}, false, 0, "redirected to https://erp.example.ch/xmlrpc/common"},
+		{"308", 308, map[string]string{"Location": "https://erp.example.ch/xmlrpc/common"}, false, 0, "Config.URL"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := answer(t, tc.status, tc.header)
+			_, err := c.Version(context.Background())
+			var h *openerp.HTTPError
+			require.ErrorAs(t, err, &h)
+			assert.Equal(t, tc.status, h.StatusCode)
+			assert.Equal(t, tc.temporary, openerp.Temporary(err))
+			assert.Equal(t, tc.wait, openerp.RetryAfter(err))
+			assert.Contains(t, err.Error(), tc.says)
+		})
+	}
+}
+
+// A redirect is not followed: the request carries the password, and
+// whatever sits at the other end gets no second copy of it.
+func TestRedirectIsNotFollowed(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	t.Cleanup(target.Close)
+	redirect := httptest.NewServer(http.RedirectHandler(target.URL+"/xmlrpc/common", http.StatusTemporaryRedirect))
+	t.Cleanup(redirect.Close)
+	c, err := openerp.New(openerp.Config{URL: redirect.URL, Database: "db", User: "u", Password: password, Path: openerp.PathV7})
+	require.NoError(t, err)
+	_, err = c.Login(context.Background())
+	require.ErrorContains(t, err, "redirected to "+target.URL)
+	assert.Zero(t, hits.Load())
+	assert.NotContains(t, err.Error(), password)
+}
+
+// Package openerp stands alone: a Go service that wants only the client
+// does not link the sync engine.
+func TestClientDoesNotLinkTheEngine(t *testing.T) {
+	t.Parallel()
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	out, err := exec.Command(goTool, "list", "-deps", ".", "./openerptest").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	for _, pkg := range strings.Fields(string(out)) {
+		assert.False(t, strings.HasPrefix(pkg, "github.com/qoqasync/qoqasync/connector"), "openerp links %s", pkg)
+	}
 }

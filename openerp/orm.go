@@ -3,8 +3,6 @@ package openerp
 import (
 	"context"
 	"fmt"
-
-	"github.com/qoqasync/qoqasync/connector"
 )
 
 // SearchOptions page and order a search, and carry its context.
@@ -54,7 +52,7 @@ func (c *Client) SearchCount(ctx context.Context, model string, domain Domain, o
 	if err != nil {
 		return 0, err
 	}
-	n, err := connector.Int(v)
+	n, err := toInt(v)
 	if err != nil {
 		return 0, fmt.Errorf("openerp: %s search_count: %w", model, err)
 	}
@@ -106,7 +104,7 @@ func (c *Client) Create(ctx context.Context, model string, vals Values, oc Conte
 	if err != nil {
 		return 0, err
 	}
-	id, err := connector.Int(v)
+	id, err := toInt(v)
 	if err != nil {
 		return 0, fmt.Errorf("openerp: %s create: %w", model, err)
 	}
@@ -187,7 +185,7 @@ func idList(model, method string, v any) ([]int64, error) {
 	}
 	out := make([]int64, len(list))
 	for i, e := range list {
-		id, err := connector.Int(e)
+		id, err := toInt(e)
 		if err != nil {
 			return nil, fmt.Errorf("openerp: %s %s: %w", model, method, err)
 		}

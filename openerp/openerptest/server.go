@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -47,7 +48,8 @@ type Server struct {
 	calls  map[string]int
 
 	faults       fakeserver.Faults
-	concurrency  float64 // the share of ORM calls that fail with a concurrency fault
+	retryAfter   time.Duration // the Retry-After of a throttled answer
+	concurrency  float64       // the share of ORM calls that fail with a concurrency fault
 	concurrentMu sync.Mutex
 }
 
@@ -100,6 +102,7 @@ const (
 	faultDrop           = "drop"
 	faultCommitThenDrop = "commit then drop"
 	faultGarbage        = "garbage"
+	faultThrottle       = "429"
 )
 
 // Latency delays every answer by d.
@@ -124,6 +127,16 @@ func (s *Server) DropConnections(n int) { s.faults.Arm(faultDrop, n) }
 // CommitThenDrop does the next n calls, then closes their connection
 // without an answer: the caller cannot know that the work was done.
 func (s *Server) CommitThenDrop(n int) { s.faults.Arm(faultCommitThenDrop, n) }
+
+// Throttle answers the next n calls with 429 Too Many Requests and a
+// Retry-After of retryAfter (whole seconds), as a rate-limiting proxy in
+// front of OpenERP would.
+func (s *Server) Throttle(n int, retryAfter time.Duration) {
+	s.concurrentMu.Lock()
+	s.retryAfter = retryAfter
+	s.concurrentMu.Unlock()
+	s.faults.Arm(faultThrottle, n)
+}
 
 // Garbage answers the next n calls with a 200 that is not XML-RPC.
 func (s *Server) Garbage(n int) { s.faults.Arm(faultGarbage, n) }
@@ -157,6 +170,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case s.faults.Take(fault503):
 		http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+		return
+	case s.faults.Take(faultThrottle):
+		s.concurrentMu.Lock()
+		secs := int(s.retryAfter / time.Second)
+		s.concurrentMu.Unlock()
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
 		return
 	case s.faults.Take(faultDrop):
 		fakeserver.HangUp(w)
