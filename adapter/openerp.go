@@ -100,7 +100,7 @@ func (a *OpenERP) Read(ctx context.Context, id string) (connector.Record, error)
 		return connector.Record{}, openerpError(fmt.Errorf("%s %d: %w", a.Model, n, err))
 	}
 	if len(vals) == 0 { // OpenERP 7's read leaves a missing record out
-		return connector.Record{}, connector.Permanent(fmt.Errorf("openerp: %s %d: %w: %w", a.Model, n, openerp.ErrMissing, connector.ErrNotFound))
+		return connector.Record{}, a.notFound(n)
 	}
 	v := vals[0]
 	rec := connector.Record{ID: id, Fields: make(map[string]any, len(v))}
@@ -208,13 +208,27 @@ func (a *OpenERP) Update(ctx context.Context, id string, values map[string]any) 
 	return nil
 }
 
-// Delete implements connector.Adapter.
+// Delete implements connector.Adapter. OpenERP's unlink of a record that
+// does not exist succeeds, so Delete looks for it first (archived ones
+// included) to report it as not found.
 func (a *OpenERP) Delete(ctx context.Context, id string) error {
 	n, err := parseOpenERPID(a.Model, id)
 	if err != nil {
 		return err
 	}
+	found, err := a.Client.Search(ctx, a.Model, openerp.Where("id", "=", n), openerp.SearchOptions{Context: a.Context.WithActiveTest(false)})
+	if err != nil {
+		return openerpError(fmt.Errorf("%s %d: %w", a.Model, n, err))
+	}
+	if len(found) == 0 {
+		return a.notFound(n)
+	}
 	return openerpError(a.Client.Unlink(ctx, a.Model, []int64{n}))
+}
+
+// notFound is the error of a record that does not exist.
+func (a *OpenERP) notFound(id int64) error {
+	return connector.Permanent(fmt.Errorf("openerp: %s %d: %w: %w", a.Model, id, openerp.ErrMissing, connector.ErrNotFound))
 }
 
 // Archive implements connector.Archiver.

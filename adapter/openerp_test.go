@@ -24,7 +24,7 @@ func newOpenERPServer(t *testing.T) *openerptest.Server {
 }
 
 func newOpenERPClient(t *testing.T, s *openerptest.Server) *openerp.Client {
-	c, err := openerp.New(s.Config(openerp.PathV7))
+	c, err := openerp.New(s.Config())
 	require.NoError(t, err)
 	return c
 }

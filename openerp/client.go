@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,8 +17,8 @@ import (
 	"github.com/qoqasync/qoqasync/openerp/internal/wire"
 )
 
-// API paths: OpenERP 7 serves XML-RPC under /xmlrpc/, Odoo 8 and later
-// also under /xmlrpc/2/.
+// API paths: OpenERP 7.0 serves XML-RPC only under /xmlrpc/ (string fault
+// codes); Odoo 8 and later also under /xmlrpc/2/ (integer fault codes).
 const (
 	PathV7 = "/xmlrpc/"
 	PathV8 = "/xmlrpc/2/"
@@ -32,7 +33,10 @@ type Config struct {
 	// Password is sent with every call and appears nowhere else: not in
 	// errors, logs, or the client's String.
 	Password string
-	// Path is PathV7 (the default) or PathV8.
+	// Path forces the API paths: PathV7 (OpenERP 7's, which Odoo keeps
+	// too; no search_read) or PathV8 (Odoo 8+, with search_read). Empty,
+	// the client asks the server's version() on /xmlrpc/common before its
+	// first call and picks PathV8 from major version 8 on, PathV7 below.
 	Path string
 	// HTTPClient sends the requests; nil means one with the timeouts below
 	// and TLS verification on. A client given here keeps its own settings,
@@ -48,13 +52,24 @@ type Config struct {
 // use: calls share a connection pool and the login, and an answer that does
 // not decode spoils only its own call.
 type Client struct {
-	cfg    Config
-	http   *http.Client
-	common string // URL of the common endpoint
-	object string // URL of the object endpoint
+	cfg  Config
+	http *http.Client
+	base string // the URL without its trailing slash
+
+	versionMu sync.Mutex
+	major     int // the server's major version, once asked
+
+	apiMu sync.Mutex
+	api   *api // the endpoints, once picked
 
 	loginMu sync.Mutex
 	uid     int64
+}
+
+// api is the endpoints a client calls, and what they serve.
+type api struct {
+	common, object string
+	searchRead     bool
 }
 
 // New returns a client; it calls nothing until the first call.
@@ -66,10 +81,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Database == "" || cfg.User == "" {
 		return nil, errors.New("openerp: database and user are required")
 	}
-	if cfg.Path == "" {
-		cfg.Path = PathV7
-	}
-	if cfg.Path != PathV7 && cfg.Path != PathV8 {
+	if cfg.Path != "" && cfg.Path != PathV7 && cfg.Path != PathV8 {
 		return nil, fmt.Errorf("openerp: path %q is neither %s nor %s", cfg.Path, PathV7, PathV8)
 	}
 	if cfg.Timeout <= 0 {
@@ -91,13 +103,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	own := *hc
 	own.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	base := strings.TrimRight(u.String(), "/")
-	return &Client{
-		cfg:    cfg,
-		http:   &own,
-		common: base + cfg.Path + "common",
-		object: base + cfg.Path + "object",
-	}, nil
+	return &Client{cfg: cfg, http: &own, base: strings.TrimRight(u.String(), "/")}, nil
 }
 
 // String names the client without its password.
@@ -105,20 +111,103 @@ func (c *Client) String() string {
 	return fmt.Sprintf("openerp.Client{%s db=%s user=%s}", redactURL(c.cfg.URL), c.cfg.Database, c.cfg.User)
 }
 
-// IsV7 reports whether the client speaks OpenERP 7's API (no search_read).
-func (c *Client) IsV7() bool { return c.cfg.Path == PathV7 }
-
-// Version returns the server's version() answer.
+// Version returns the server's version() answer. It asks the forced
+// Path's common endpoint, else /xmlrpc/common, which every version serves.
 func (c *Client) Version(ctx context.Context) (map[string]any, error) {
-	v, err := c.call(ctx, c.common, "", "version")
+	v, _, err := c.version(ctx)
+	return v, err
+}
+
+// version asks version() and returns the answer with its headers.
+func (c *Client) version(ctx context.Context) (map[string]any, http.Header, error) {
+	path := c.cfg.Path
+	if path == "" {
+		path = PathV7
+	}
+	v, header, err := c.exchange(ctx, c.base+path+"common", "", "version")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("openerp: version: want a struct, got %T", v)
+		return nil, nil, fmt.Errorf("openerp: version: want a struct, got %T: %w", v, ErrBadResponse)
 	}
-	return m, nil
+	return m, header, nil
+}
+
+// MajorVersion returns the server's major version (7 for OpenERP 7.0, 8
+// for Odoo 8.0, 11 for Odoo saas~11.3), asking version() once and keeping
+// the answer.
+func (c *Client) MajorVersion(ctx context.Context) (int, error) {
+	c.versionMu.Lock()
+	defer c.versionMu.Unlock()
+	if c.major != 0 {
+		return c.major, nil
+	}
+	v, err := c.Version(ctx)
+	if err != nil {
+		return 0, err
+	}
+	major, err := majorVersion(v)
+	if err != nil {
+		return 0, err
+	}
+	c.major = major
+	return major, nil
+}
+
+// majorVersion reads server_version_info[0], an integer, or a string such
+// as "saas~11" on Odoo's SaaS versions; else the digits that start
+// server_version.
+func majorVersion(v map[string]any) (int, error) {
+	var first any
+	if info, ok := v["server_version_info"].([]any); ok && len(info) > 0 {
+		first = info[0]
+	} else {
+		first = v["server_version"]
+	}
+	switch x := first.(type) {
+	case int64:
+		if x > 0 {
+			return int(x), nil
+		}
+	case string:
+		_, digits, _ := strings.Cut(x, "~")
+		if digits == "" {
+			digits = x
+		}
+		end := strings.IndexFunc(digits, func(r rune) bool { return r < '0' || r > '9' })
+		if end < 0 {
+			end = len(digits)
+		}
+		if n, err := strconv.Atoi(digits[:end]); err == nil && n > 0 {
+			return n, nil
+		}
+	}
+	return 0, fmt.Errorf("openerp: version: cannot read the major version from %v: %w", first, ErrBadResponse)
+}
+
+// endpoints picks the API paths once: the forced Path, else from the
+// server's major version.
+func (c *Client) endpoints(ctx context.Context) (*api, error) {
+	c.apiMu.Lock()
+	defer c.apiMu.Unlock()
+	if c.api != nil {
+		return c.api, nil
+	}
+	path := c.cfg.Path
+	if path == "" {
+		major, err := c.MajorVersion(ctx)
+		if err != nil {
+			return nil, err
+		}
+		path = PathV7
+		if major >= 8 {
+			path = PathV8
+		}
+	}
+	c.api = &api{common: c.base + path + "common", object: c.base + path + "object", searchRead: path == PathV8}
+	return c.api, nil
 }
 
 // Login returns the user's uid, calling login once and keeping the answer.
@@ -128,7 +217,11 @@ func (c *Client) Login(ctx context.Context) (int64, error) {
 	if c.uid != 0 {
 		return c.uid, nil
 	}
-	v, err := c.call(ctx, c.common, "", "login", c.cfg.Database, c.cfg.User, c.cfg.Password)
+	api, err := c.endpoints(ctx)
+	if err != nil {
+		return 0, err
+	}
+	v, err := c.call(ctx, api.common, "", "login", c.cfg.Database, c.cfg.User, c.cfg.Password)
 	if err != nil {
 		return 0, err
 	}
@@ -165,7 +258,11 @@ func (c *Client) ExecuteKW(ctx context.Context, model, method string, args []any
 	if err != nil {
 		return nil, fmt.Errorf("openerp: %s %s: %w", model, method, err.(*ValueError).in("kwargs"))
 	}
-	return c.call(ctx, c.object, model, "execute_kw", c.cfg.Database, uid, c.cfg.Password, model, method, sargs, skwargs)
+	api, err := c.endpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.call(ctx, api.object, model, "execute_kw", c.cfg.Database, uid, c.cfg.Password, model, method, sargs, skwargs)
 }
 
 // call sends one XML-RPC request. model names the call in errors; the

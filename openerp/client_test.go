@@ -3,6 +3,7 @@ package openerp_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
@@ -23,36 +24,44 @@ import (
 
 const password = "s3cr3t-pw"
 
-var paths = []string{openerp.PathV7, openerp.PathV8}
+func newServer(t *testing.T) *openerptest.Server { return newServerVersion(t, 7) }
 
-func newServer(t *testing.T) *openerptest.Server {
-	s := openerptest.New(openerptest.Options{Password: password})
+func newServerVersion(t *testing.T, version int) *openerptest.Server {
+	s := openerptest.New(openerptest.Options{Version: version, Password: password})
 	t.Cleanup(s.Close)
 	return s
 }
 
+// newClient is a client of s on path, or on the paths it picks when path
+// is empty.
 func newClient(t *testing.T, s *openerptest.Server, path string) *openerp.Client {
-	c, err := openerp.New(s.Config(path))
+	cfg := s.Config()
+	cfg.Path = path
+	c, err := openerp.New(cfg)
 	require.NoError(t, err)
 	return c
 }
 
-// forEachPath runs a test against both endpoint paths.
-func forEachPath(t *testing.T, fn func(t *testing.T, s *openerptest.Server, c *openerp.Client)) {
-	for _, p := range paths {
-		t.Run(strings.Trim(p, "/"), func(t *testing.T) {
-			s := newServer(t)
-			fn(t, s, newClient(t, s, p))
+// forEachVersion runs a test against an OpenERP 7.0 and an Odoo 8 fake
+// server, with a client that picks the paths itself (/xmlrpc/ and
+// /xmlrpc/2/).
+func forEachVersion(t *testing.T, fn func(t *testing.T, s *openerptest.Server, c *openerp.Client)) {
+	t.Parallel()
+	for _, v := range []int{7, 8} {
+		t.Run(fmt.Sprintf("v%d", v), func(t *testing.T) {
+			t.Parallel()
+			s := newServerVersion(t, v)
+			fn(t, s, newClient(t, s, ""))
 		})
 	}
 }
 
 func TestVersionAndLogin(t *testing.T) {
-	forEachPath(t, func(t *testing.T, s *openerptest.Server, c *openerp.Client) {
+	forEachVersion(t, func(t *testing.T, s *openerptest.Server, c *openerp.Client) {
 		ctx := context.Background()
 		v, err := c.Version(ctx)
 		require.NoError(t, err)
-		assert.Equal(t, "7.0", v["server_version"])
+		assert.Contains(t, []any{"7.0", "8.0"}, v["server_version"])
 		uid, err := c.Login(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, int64(1), uid)
@@ -63,8 +72,8 @@ func TestVersionAndLogin(t *testing.T) {
 }
 
 func TestWrongPasswordIsAccessDenied(t *testing.T) {
-	forEachPath(t, func(t *testing.T, s *openerptest.Server, _ *openerp.Client) {
-		cfg := s.Config(openerp.PathV7)
+	forEachVersion(t, func(t *testing.T, s *openerptest.Server, _ *openerp.Client) {
+		cfg := s.Config()
 		cfg.Password = "wrong-" + password
 		c, err := openerp.New(cfg)
 		require.NoError(t, err)
@@ -77,7 +86,7 @@ func TestWrongPasswordIsAccessDenied(t *testing.T) {
 }
 
 func TestORMHelpers(t *testing.T) {
-	forEachPath(t, func(t *testing.T, s *openerptest.Server, c *openerp.Client) {
+	forEachVersion(t, func(t *testing.T, s *openerptest.Server, c *openerp.Client) {
 		ctx := context.Background()
 		ch, err := c.Create(ctx, "res.country", openerp.Values{"name": "Switzerland", "code": "CH"}, nil)
 		require.NoError(t, err)
@@ -123,35 +132,87 @@ func TestORMHelpers(t *testing.T) {
 		assert.Equal(t, "bob@example.ch", email)
 
 		fields, err := c.FieldsGet(ctx, "res.partner", []string{"type", "relation"}, nil)
-		require.NoError(t, err)
-		assert.Equal(t, "many2one", fields["parent_id"]["type"])
-		assert.Equal(t, "res.partner", fields["parent_id"]["relation"])
+		require.NoError(t, err, "fields_get takes no attributes on 7.0: they are kept on the client's side")
+		assert.Equal(t, map[string]any{"type": "many2one", "relation": "res.partner"}, fields["parent_id"])
+		assert.Equal(t, map[string]any{"type": "char"}, fields["email"])
 
 		require.NoError(t, c.Unlink(ctx, "res.partner", []int64{bob}))
-		_, err = c.Read(ctx, "res.partner", []int64{bob}, nil, nil)
-		assert.ErrorIs(t, err, openerp.ErrMissing)
+		got, err = c.Read(ctx, "res.partner", []int64{bob, ada}, []string{"name"}, nil)
+		require.NoError(t, err, "a read leaves a missing record out, without a fault")
+		require.Len(t, got, 1)
+		assert.Equal(t, ada, got[0].ID())
+		require.NoError(t, c.Unlink(ctx, "res.partner", []int64{bob}), "unlink of a missing record succeeds")
 	})
 }
 
-func TestSearchReadOnV7IsSearchThenRead(t *testing.T) {
-	s := newServer(t)
-	c := newClient(t, s, openerp.PathV7)
-	s.Seed("res.partner", map[string]any{"name": "Ada"})
-	rows, err := c.SearchRead(context.Background(), "res.partner", nil, []string{"name"}, openerp.SearchOptions{})
-	require.NoError(t, err)
-	require.Len(t, rows, 1)
-	assert.Zero(t, s.Calls("res.partner", "search_read"))
-	assert.Equal(t, 1, s.Calls("res.partner", "search"))
-	assert.Equal(t, 1, s.Calls("res.partner", "read"))
+// The client asks the server's version and picks its paths, unless the
+// configuration forces them; search_read goes only to Odoo 8+.
+func TestPathsFollowTheServersVersion(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name       string
+		version    int
+		path       string
+		want       string
+		searchRead bool
+		asks       int // version() calls
+	}{
+		{"OpenERP 7.0", 7, "", openerp.PathV7, false, 1},
+		{"Odoo 8", 8, "", openerp.PathV8, true, 1},
+		{"Odoo 8 forced to /xmlrpc/", 8, openerp.PathV7, openerp.PathV7, false, 0},
+		{"Odoo 8 forced to /xmlrpc/2/", 8, openerp.PathV8, openerp.PathV8, true, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s := newServerVersion(t, tc.version)
+			c := newClient(t, s, tc.path)
+			ctx := context.Background()
+			s.Seed("res.partner", map[string]any{"name": "Ada"})
+			for range 3 {
+				rows, err := c.SearchRead(ctx, "res.partner", nil, []string{"name"}, openerp.SearchOptions{})
+				require.NoError(t, err)
+				require.Len(t, rows, 1)
+			}
+			assert.Equal(t, tc.asks, s.Calls("", "version"), "the version is asked once")
+			logins := s.Requests(tc.want + "common")
+			if tc.want == openerp.PathV7 {
+				logins -= tc.asks // version() is asked on /xmlrpc/common
+			}
+			assert.Equal(t, 1, logins, "login on %s", tc.want)
+			assert.Positive(t, s.Requests(tc.want+"object"))
+			other := openerp.PathV8
+			if tc.want == openerp.PathV8 {
+				other = openerp.PathV7
+			}
+			assert.Zero(t, s.Requests(other+"object"))
+			if tc.searchRead {
+				assert.Equal(t, 3, s.Calls("res.partner", "search_read"))
+				assert.Zero(t, s.Calls("res.partner", "read"))
+			} else {
+				assert.Zero(t, s.Calls("res.partner", "search_read"))
+				assert.Equal(t, 3, s.Calls("res.partner", "search"))
+				assert.Equal(t, 3, s.Calls("res.partner", "read"))
+			}
+		})
+	}
+}
 
-	c8 := newClient(t, s, openerp.PathV8)
-	_, err = c8.SearchRead(context.Background(), "res.partner", nil, []string{"name"}, openerp.SearchOptions{})
+func TestVersionThatCannotBeReadIsAnError(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `<?xml version="1.0"?><methodResponse><params><param><value><struct><member><name>server_version</name><value><string>unknown</string></value></member></struct></value></param></params></methodResponse>`)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := openerp.New(openerp.Config{URL: srv.URL, Database: "db", User: "u", Password: password})
 	require.NoError(t, err)
-	assert.Equal(t, 1, s.Calls("res.partner", "search_read"))
+	_, err = c.Login(context.Background())
+	require.ErrorIs(t, err, openerp.ErrBadResponse)
+	assert.Contains(t, err.Error(), "major version")
 }
 
 func TestX2ManyCommands(t *testing.T) {
-	forEachPath(t, func(t *testing.T, s *openerptest.Server, c *openerp.Client) {
+	forEachVersion(t, func(t *testing.T, s *openerptest.Server, c *openerp.Client) {
 		ctx := context.Background()
 		partner := s.Seed("res.partner", map[string]any{"name": "Ada"})[0]
 		products := s.Seed("product.product", map[string]any{"default_code": "A"}, map[string]any{"default_code": "B"})
@@ -188,7 +249,7 @@ func TestX2ManyCommands(t *testing.T) {
 }
 
 func TestTranslationsAndActiveTest(t *testing.T) {
-	forEachPath(t, func(t *testing.T, s *openerptest.Server, c *openerp.Client) {
+	forEachVersion(t, func(t *testing.T, s *openerptest.Server, c *openerp.Client) {
 		ctx := context.Background()
 		id, err := c.Create(ctx, "product.template", openerp.Values{"name": "Lamp"}, nil)
 		require.NoError(t, err)
@@ -242,13 +303,14 @@ func TestDomainBuilder(t *testing.T) {
 }
 
 func TestFaultsThroughTheServer(t *testing.T) {
-	forEachPath(t, func(t *testing.T, s *openerptest.Server, c *openerp.Client) {
+	forEachVersion(t, func(t *testing.T, s *openerptest.Server, c *openerp.Client) {
 		ctx := context.Background()
 		// validation: a required field is missing
 		_, err := c.Create(ctx, "res.partner", openerp.Values{"email": "x@example.ch"}, nil)
 		require.ErrorIs(t, err, openerp.ErrValidation)
 		assert.False(t, openerp.Temporary(err))
-		assert.Contains(t, err.Error(), "name")
+		assert.Contains(t, err.Error(), "a mandatory field is not correctly set")
+		assert.Contains(t, err.Error(), "res.partner")
 		var f *openerp.Fault
 		require.ErrorAs(t, err, &f)
 		assert.Equal(t, "res.partner", f.Model)
@@ -257,6 +319,12 @@ func TestFaultsThroughTheServer(t *testing.T) {
 		// missing record
 		err = c.Write(ctx, "res.partner", []int64{999}, openerp.Values{"name": "x"}, nil)
 		require.ErrorIs(t, err, openerp.ErrMissing)
+		assert.False(t, openerp.Temporary(err))
+
+		// a bad call: an unknown model
+		_, err = c.Search(ctx, "no.such.model", nil, openerp.SearchOptions{})
+		require.ErrorIs(t, err, openerp.ErrBadCall)
+		assert.Contains(t, err.Error(), "Object no.such.model doesn't exist")
 		assert.False(t, openerp.Temporary(err))
 
 		// concurrency: temporary
@@ -307,7 +375,7 @@ func TestDecodeErrorSpoilsOnlyItsCall(t *testing.T) {
 
 func TestOversizedAnswerIsRefused(t *testing.T) {
 	s := newServer(t)
-	cfg := s.Config(openerp.PathV7)
+	cfg := s.Config()
 	cfg.MaxResponseBytes = 2048
 	c, err := openerp.New(cfg)
 	require.NoError(t, err)
@@ -322,7 +390,7 @@ func TestOversizedAnswerIsRefused(t *testing.T) {
 
 func TestContextCancelAndTimeout(t *testing.T) {
 	s := newServer(t)
-	cfg := s.Config(openerp.PathV7)
+	cfg := s.Config()
 	cfg.Timeout = 50 * time.Millisecond
 	c, err := openerp.New(cfg)
 	require.NoError(t, err)
@@ -342,8 +410,9 @@ func TestContextCancelAndTimeout(t *testing.T) {
 }
 
 func TestConcurrentCalls(t *testing.T) {
-	s := newServer(t)
-	c := newClient(t, s, openerp.PathV8)
+	t.Parallel()
+	s := newServerVersion(t, 8)
+	c := newClient(t, s, "")
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	errs := make(chan error, 32)
@@ -367,6 +436,7 @@ func TestConcurrentCalls(t *testing.T) {
 	}
 	assert.Equal(t, 32, s.Count("res.partner"))
 	assert.Equal(t, 1, s.Calls("", "login"), "concurrent calls share one login")
+	assert.Equal(t, 1, s.Calls("", "version"), "and one version()")
 }
 
 func TestNewRefusesBadConfig(t *testing.T) {

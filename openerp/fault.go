@@ -122,7 +122,9 @@ var (
 	// transaction that lost a race.
 	concurrencyTexts = []string{"TransactionRollbackError", "could not serialize access", "deadlock detected"}
 	accessTexts      = []string{"AccessDenied", "AccessError", "Access Denied", "Access Error"}
-	validationTexts  = []string{"ValidateError", "ValidationError", "UserError", "except_orm", "except_osv", "IntegrityError", "violates"}
+	// DataError is PostgreSQL refusing a value: invalid input syntax, a
+	// value too long, a number out of range.
+	validationTexts = []string{"ValidateError", "ValidationError", "UserError", "except_orm", "except_osv", "IntegrityError", "DataError", "violates"}
 )
 
 // newFault sorts a fault as OpenERP 7 (string codes) and Odoo 8+ (integer
@@ -170,6 +172,11 @@ func faultMessage(code, faultString string) string {
 			return title + ": " + text
 		}
 		return title
+	}
+	if code == "2" || code == "3" || code == "4" { // Odoo's warnings: the text alone
+		if text := strings.Join(strings.Fields(faultString), " "); text != "" {
+			return text
+		}
 	}
 	lines := strings.Split(strings.TrimSpace(faultString), "\n")
 	for i := len(lines) - 1; i >= 0; i-- {

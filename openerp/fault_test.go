@@ -39,6 +39,8 @@ func TestFaultKinds(t *testing.T) {
 		{"7.0 integrity", "warning -- Integrity Error\n\nThe operation cannot be completed, probably due to the following:\n- deletion: you may be trying to delete a record while other records still reference it\n- creation/update: a mandatory field is not correctly set\n\n[object with reference: Partner - res.partner]", "", FaultValidation},
 		{"7.0 constraint", "warning -- ValidateError\n\nError occurred while validating the field(s) ean13: You provided an invalid \"EAN13 Barcode\" reference.", "", FaultValidation},
 		{"8.0 code 2", int64(2), "The field 'name' is required.", FaultValidation},
+		{"7.0 value PostgreSQL refuses", "invalid input syntax for type double precision: \"lots\"\nLINE 1: UPDATE \"qoqa_voucher\" SET \"amount\"=...", traceback("DataError: invalid input syntax for type double precision: \"lots\""), FaultValidation},
+		{"8.0 code 2, several lines", int64(2), "The operation cannot be completed, probably due to the following:\n- creation/update: a mandatory field is not correctly set\n\n[object with reference: Partner - res.partner]", FaultValidation},
 		{"a warning that mentions a concurrent update", "warning -- Error\n\nA concurrent update of the stock changed this picking; check its quantities.", "", FaultValidation},
 		// calls no retry mends
 		{"7.0 unknown model", "warning -- Object Error\n\nObject x.y doesn't exist", "", FaultBadCall},
@@ -79,6 +81,7 @@ func TestFaultMessageIsWhatAPersonReads(t *testing.T) {
 		{"warning -- Object Error\n\nObject x.y doesn't exist", "", "Object Error: Object x.y doesn't exist"},
 		{"fields_get() got an unexpected keyword argument 'attributes'", traceback("TypeError: fields_get() got an unexpected keyword argument 'attributes'"), "TypeError: fields_get() got an unexpected keyword argument 'attributes'"},
 		{int64(2), "Record does not exist or has been deleted.", "Record does not exist or has been deleted."},
+		{int64(2), "The operation cannot be completed:\n- a mandatory field is not correctly set\n\n[object with reference: Partner - res.partner]", "The operation cannot be completed: - a mandatory field is not correctly set [object with reference: Partner - res.partner]"},
 		{"AccessDenied", "Access denied.", "Access denied."},
 	}
 	for _, tc := range cases {

@@ -78,9 +78,13 @@ func (c *Client) Read(ctx context.Context, model string, ids []int64, fields []s
 }
 
 // SearchRead searches and reads in one call on Odoo 8+, and in a search and
-// a read on OpenERP 7, which lacks search_read.
+// a read on OpenERP 7, which lacks search_read (and with a forced PathV7).
 func (c *Client) SearchRead(ctx context.Context, model string, domain Domain, fields []string, opts SearchOptions) ([]Values, error) {
-	if c.IsV7() {
+	api, err := c.endpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !api.searchRead {
 		ids, err := c.Search(ctx, model, domain, opts)
 		if err != nil {
 			return nil, err
@@ -124,23 +128,30 @@ func (c *Client) Unlink(ctx context.Context, model string, ids []int64) error {
 }
 
 // FieldsGet describes the fields of model: for each, the attributes asked
-// (type, relation, translate, string...), or all when attrs is empty.
+// (type, relation, translate, string...), or all when attrs is empty. It
+// sends only what OpenERP 7.0's fields_get(allfields, context,
+// write_access) takes, and keeps the attributes asked on this side.
 func (c *Client) FieldsGet(ctx context.Context, model string, attrs []string, oc Context) (map[string]map[string]any, error) {
-	kw := withContext(map[string]any{}, oc)
-	if len(attrs) > 0 {
-		kw["attributes"] = attrs
-	}
-	v, err := c.ExecuteKW(ctx, model, "fields_get", []any{}, kw)
+	v, err := c.ExecuteKW(ctx, model, "fields_get", []any{}, withContext(map[string]any{}, oc))
 	if err != nil {
 		return nil, err
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("openerp: %s fields_get: want a struct, got %T", model, v)
+		return nil, fmt.Errorf("openerp: %s fields_get: want a struct, got %T: %w", model, v, ErrBadResponse)
 	}
 	out := make(map[string]map[string]any, len(m))
 	for name, desc := range m {
 		d, _ := desc.(map[string]any)
+		if len(attrs) > 0 {
+			kept := make(map[string]any, len(attrs))
+			for _, a := range attrs {
+				if x, ok := d[a]; ok {
+					kept[a] = x
+				}
+			}
+			d = kept
+		}
 		out[name] = d
 	}
 	return out, nil

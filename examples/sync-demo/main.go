@@ -69,7 +69,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	oc, err := openerp.New(osrv.Config(openerp.PathV7))
+	oc, err := openerp.New(osrv.Config())
 	if err != nil {
 		return err
 	}
