@@ -421,23 +421,19 @@ func (s *Server) o2mCommands(m *model, id int64, fl Field, v any) *rpcFault {
 		return raise("TypeError", "'%s' object is not iterable", pyType(v))
 	}
 	for _, c := range cmds {
-		cmd, ok := c.([]any)
-		if !ok || len(cmd) < 2 {
-			return raise("ValueError", "need more than %d value to unpack", len(cmd))
+		op, target, vals, f := command(c)
+		if f != nil {
+			return f
 		}
-		op, _ := cmd[0].(int64)
-		target, _ := cmd[1].(int64)
 		switch op {
 		case 0:
-			vals, _ := cmd[2].(map[string]any)
-			vals = maps.Clone(vals)
+			vals := maps.Clone(asValues(vals))
 			vals[fl.Inverse] = id
 			if _, f := s.create(child, vals, ""); f != nil {
 				return f
 			}
 		case 1:
-			vals, _ := cmd[2].(map[string]any)
-			if f := s.write(child, []int64{target}, vals, ""); f != nil {
+			if f := s.write(child, []int64{target}, asValues(vals), ""); f != nil {
 				return f
 			}
 		case 2:
@@ -455,7 +451,7 @@ func (s *Server) o2mCommands(m *model, id int64, fl Field, v any) *rpcFault {
 		case 5, 6:
 			keep := map[int64]bool{}
 			if op == 6 {
-				ids, _ := toIDs(cmd[2])
+				ids, _ := toIDs(vals)
 				for _, k := range ids {
 					keep[k] = true
 				}
@@ -475,6 +471,35 @@ func (s *Server) o2mCommands(m *model, id int64, fl Field, v any) *rpcFault {
 	return nil
 }
 
+// command reads one x2many command (op, id, arg): (5,) stands alone, and
+// (2, id), (3, id), (4, id) may leave arg out.
+func command(c any) (op, target int64, arg any, f *rpcFault) {
+	cmd, ok := c.([]any)
+	if !ok || len(cmd) == 0 {
+		return 0, 0, nil, raise("TypeError", "'%s' object has no attribute '__getitem__'", pyType(c))
+	}
+	op, _ = cmd[0].(int64)
+	if need := map[int64]int{0: 3, 1: 3, 2: 2, 3: 2, 4: 2, 5: 1, 6: 3}[op]; len(cmd) < need {
+		return 0, 0, nil, raise("IndexError", "tuple index out of range")
+	}
+	if len(cmd) > 1 {
+		target, _ = cmd[1].(int64)
+	}
+	if len(cmd) > 2 {
+		arg = cmd[2]
+	}
+	return op, target, arg, nil
+}
+
+// asValues reads a command's values; none is an empty dict.
+func asValues(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	if m == nil {
+		m = map[string]any{}
+	}
+	return m
+}
+
 // m2mCommands applies x2many commands to a many2many's list of IDs.
 func (s *Server) m2mCommands(fl Field, current, v any) ([]int64, *rpcFault) {
 	ids, _ := current.([]int64)
@@ -488,23 +513,19 @@ func (s *Server) m2mCommands(fl Field, current, v any) ([]int64, *rpcFault) {
 	}
 	rel := s.models[fl.Relation]
 	for _, c := range cmds {
-		cmd, ok := c.([]any)
-		if !ok || len(cmd) < 2 {
-			return nil, raise("ValueError", "need more than %d value to unpack", len(cmd))
+		op, target, vals, f := command(c)
+		if f != nil {
+			return nil, f
 		}
-		op, _ := cmd[0].(int64)
-		target, _ := cmd[1].(int64)
 		switch op {
 		case 0:
-			vals, _ := cmd[2].(map[string]any)
-			nid, f := s.create(rel, vals, "")
+			nid, f := s.create(rel, asValues(vals), "")
 			if f != nil {
 				return nil, f
 			}
 			ids = append(ids, nid)
 		case 1:
-			vals, _ := cmd[2].(map[string]any)
-			if f := s.write(rel, []int64{target}, vals, ""); f != nil {
+			if f := s.write(rel, []int64{target}, asValues(vals), ""); f != nil {
 				return nil, f
 			}
 		case 2, 3:
@@ -522,7 +543,7 @@ func (s *Server) m2mCommands(fl Field, current, v any) ([]int64, *rpcFault) {
 		case 5:
 			ids = nil
 		case 6:
-			list, f := toIDs(cmd[2])
+			list, f := toIDs(vals)
 			if f != nil {
 				return nil, f
 			}
