@@ -46,6 +46,10 @@ type Config struct {
 	Timeout time.Duration
 	// MaxResponseBytes caps an answer; zero means 64 MiB.
 	MaxResponseBytes int64
+	// ReadBatchSize is how many IDs one read call carries: Read splits a
+	// longer list, so that one answer stays small enough to build, send
+	// and decode within the timeout. Zero means 500.
+	ReadBatchSize int
 }
 
 // Client calls one OpenERP database over XML-RPC. It is safe for concurrent
@@ -89,6 +93,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.MaxResponseBytes <= 0 {
 		cfg.MaxResponseBytes = 64 << 20
+	}
+	if cfg.ReadBatchSize <= 0 {
+		cfg.ReadBatchSize = 500
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
@@ -231,19 +238,29 @@ func (c *Client) Login(ctx context.Context) (int64, error) {
 	}
 	uid, err := toInt(v)
 	if err != nil {
-		return 0, fmt.Errorf("openerp: login: %w", err)
+		return 0, fmt.Errorf("openerp: login: %w: %w", ErrBadResponse, err)
 	}
 	c.uid = uid
 	return uid, nil
 }
 
-// ExecuteKW calls method on model with positional args and keyword args:
-// the one entry point of every ORM call.
-func (c *Client) ExecuteKW(ctx context.Context, model, method string, args []any, kwargs map[string]any) (any, error) {
-	uid, err := c.Login(ctx)
-	if err != nil {
-		return nil, err
+// relogin drops the uid that the server refused and logs in again; when
+// another call has done so already, it returns that login's uid.
+func (c *Client) relogin(ctx context.Context, refused int64) (int64, error) {
+	c.loginMu.Lock()
+	if c.uid == refused {
+		c.uid = 0
 	}
+	c.loginMu.Unlock()
+	return c.Login(ctx)
+}
+
+// ExecuteKW calls method on model with positional args and keyword args:
+// the one entry point of every ORM call. When the server refuses the
+// credentials (the password changed, or the database was restored and
+// the user's uid with it), it logs in again once and sends the call
+// again; a second refusal is returned.
+func (c *Client) ExecuteKW(ctx context.Context, model, method string, args []any, kwargs map[string]any) (any, error) {
 	if args == nil {
 		args = []any{}
 	}
@@ -260,6 +277,18 @@ func (c *Client) ExecuteKW(ctx context.Context, model, method string, args []any
 	}
 	api, err := c.endpoints(ctx)
 	if err != nil {
+		return nil, err
+	}
+	uid, err := c.Login(ctx)
+	if err != nil {
+		return nil, err
+	}
+	v, err := c.call(ctx, api.object, model, "execute_kw", c.cfg.Database, uid, c.cfg.Password, model, method, sargs, skwargs)
+	var f *Fault
+	if !errors.As(err, &f) || !f.authentication() {
+		return v, err
+	}
+	if uid, err = c.relogin(ctx, uid); err != nil {
 		return nil, err
 	}
 	return c.call(ctx, api.object, model, "execute_kw", c.cfg.Database, uid, c.cfg.Password, model, method, sargs, skwargs)

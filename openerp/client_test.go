@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -572,4 +573,104 @@ func TestClientDoesNotLinkTheEngine(t *testing.T) {
 	for _, pkg := range strings.Fields(string(out)) {
 		assert.False(t, strings.HasPrefix(pkg, "github.com/qoqasync/qoqasync/connector"), "openerp links %s", pkg)
 	}
+}
+
+// A long list of IDs is read in chunks, in the order asked, missing
+// records left out.
+func TestReadSplitsLongIDLists(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	cfg := s.Config()
+	cfg.ReadBatchSize = 40
+	c, err := openerp.New(cfg)
+	require.NoError(t, err)
+	records := make([]map[string]any, 100)
+	for i := range records {
+		records[i] = map[string]any{"name": fmt.Sprint("P", i)}
+	}
+	ids := s.Seed("res.partner", records...)
+	want := slices.Clone(ids)
+	slices.Reverse(want)
+	ask := slices.Insert(slices.Clone(want), 50, 9999)
+	rows, err := c.Read(context.Background(), "res.partner", ask, []string{"name"}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 3, s.Calls("res.partner", "read"), "101 IDs in chunks of 40")
+	got := make([]int64, len(rows))
+	for i, r := range rows {
+		got[i] = r.ID()
+	}
+	assert.Equal(t, want, got, "the order of the IDs asked, the missing one left out")
+}
+
+func TestReadBatchSizeDefault(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	c := newClient(t, s, "")
+	records := make([]map[string]any, 501)
+	for i := range records {
+		records[i] = map[string]any{"name": fmt.Sprint("P", i)}
+	}
+	ids := s.Seed("res.partner", records...)
+	rows, err := c.Read(context.Background(), "res.partner", ids, []string{"name"}, nil)
+	require.NoError(t, err)
+	assert.Len(t, rows, 501)
+	assert.Equal(t, 2, s.Calls("res.partner", "read"), "500 IDs a call by default")
+}
+
+// An access-denied fault logs in again once: a restored database may have
+// given the user another uid. A changed password still fails, after one
+// more login.
+func TestReloginOnceOnAccessDenied(t *testing.T) {
+	t.Parallel()
+	t.Run("database restored", func(t *testing.T) {
+		t.Parallel()
+		s := newServer(t)
+		c := newClient(t, s, "")
+		ctx := context.Background()
+		_, err := c.Login(ctx)
+		require.NoError(t, err)
+		s.SetUserID(7)
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for range 8 {
+			wg.Go(func() {
+				_, err := c.Search(ctx, "res.partner", nil, openerp.SearchOptions{})
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			require.NoError(t, err)
+		}
+		uid, err := c.Login(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, int64(7), uid)
+		assert.Equal(t, 2, s.Calls("", "login"), "one new login, shared by the concurrent calls")
+	})
+	t.Run("password changed", func(t *testing.T) {
+		t.Parallel()
+		s := newServer(t)
+		c := newClient(t, s, "")
+		ctx := context.Background()
+		_, err := c.Login(ctx)
+		require.NoError(t, err)
+		s.SetPassword("changed")
+		_, err = c.Search(ctx, "res.partner", nil, openerp.SearchOptions{})
+		require.ErrorIs(t, err, openerp.ErrAccessDenied)
+		assert.NotContains(t, err.Error(), password)
+		assert.Equal(t, 2, s.Calls("", "login"), "one more login, then it gives up")
+		assert.Equal(t, 1, s.Requests("/xmlrpc/object"), "the call was sent once: the new login failed")
+	})
+	t.Run("a right the user lacks is no reason to log in", func(t *testing.T) {
+		t.Parallel()
+		s := newServer(t)
+		c := newClient(t, s, "")
+		ctx := context.Background()
+		_, err := c.Search(ctx, "res.partner", nil, openerp.SearchOptions{})
+		require.NoError(t, err)
+		_, err = c.ExecuteKW(ctx, "res.partner", "_auto_init", nil, nil)
+		require.Error(t, err)
+		assert.Equal(t, 1, s.Calls("", "login"))
+	})
 }

@@ -3,6 +3,7 @@ package openerp
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // SearchOptions page and order a search, and carry its context.
@@ -60,8 +61,9 @@ func (c *Client) SearchCount(ctx context.Context, model string, domain Domain, o
 }
 
 // Read returns the fields of the records ids (every field when fields is
-// empty), in the order of ids. Records that do not exist are missing from
-// the answer.
+// empty), in the order of ids. Records that do not exist are left out, as
+// OpenERP leaves them out. A list longer than Config.ReadBatchSize is read
+// in several calls.
 func (c *Client) Read(ctx context.Context, model string, ids []int64, fields []string, oc Context) ([]Values, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -70,11 +72,28 @@ func (c *Client) Read(ctx context.Context, model string, ids []int64, fields []s
 	if len(fields) > 0 {
 		kw["fields"] = fields
 	}
-	v, err := c.ExecuteKW(ctx, model, "read", []any{ids}, kw)
-	if err != nil {
-		return nil, err
+	byID := make(map[int64]Values, len(ids))
+	for chunk := range slices.Chunk(ids, c.cfg.ReadBatchSize) {
+		v, err := c.ExecuteKW(ctx, model, "read", []any{chunk}, kw)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := valuesList(model, "read", v)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			byID[r.ID()] = r
+		}
 	}
-	return valuesList(model, "read", v)
+	out := make([]Values, 0, len(byID))
+	for _, id := range ids {
+		if r, ok := byID[id]; ok {
+			out = append(out, r)
+			delete(byID, id) // an ID asked twice is read once
+		}
+	}
+	return out, nil
 }
 
 // SearchRead searches and reads in one call on Odoo 8+, and in a search and
