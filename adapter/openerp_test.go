@@ -2,6 +2,7 @@ package adapter_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -167,4 +168,36 @@ func TestOpenERPServerFaultsBecomeDecisions(t *testing.T) {
 	err = a.Update(ctx, "999", map[string]any{"name": "x"})
 	assert.ErrorIs(t, err, connector.ErrNotFound)
 	assert.True(t, connector.IsPermanent(err))
+}
+
+// A batch of records costs one read of their fields and one read per
+// language of their translatable fields, whatever its size.
+func TestOpenERPReadManyCostsOneCallPerLanguage(t *testing.T) {
+	t.Parallel()
+	s := newOpenERPServer(t)
+	a := &adapter.OpenERP{Client: newOpenERPClient(t, s), Model: "product.template", Fields: []string{"name", "list_price"},
+		Languages: []string{"fr_FR", "de_DE"}, Translatable: []string{"name"}}
+	ctx := context.Background()
+	var ids []string
+	for i := range 5 {
+		id, err := a.Create(ctx, "", map[string]any{
+			"name":       connector.Translations{"fr_FR": fmt.Sprint("Lampe ", i), "de_DE": fmt.Sprint("Leuchte ", i)},
+			"list_price": float64(i),
+		})
+		require.NoError(t, err)
+		ids = append(ids, id)
+	}
+	reads := s.Calls("product.template", "read")
+	recs, err := a.ReadMany(ctx, append([]string{"999"}, ids...))
+	require.NoError(t, err)
+	assert.Equal(t, 3, s.Calls("product.template", "read")-reads, "1 read of the fields + 1 per language, for 5 records")
+	require.Len(t, recs, 5, "a missing record is left out")
+	for i, rec := range recs {
+		assert.Equal(t, ids[i], rec.ID)
+		assert.Equal(t, connector.Translations{"fr_FR": fmt.Sprint("Lampe ", i), "de_DE": fmt.Sprint("Leuchte ", i)}, rec.Fields["name"])
+		assert.Equal(t, float64(i), rec.Fields["list_price"])
+		assert.False(t, rec.UpdatedAt.IsZero())
+	}
+	_, err = a.ReadMany(ctx, []string{"x"})
+	assert.True(t, connector.IsPermanent(err), "an ID that is no number")
 }
