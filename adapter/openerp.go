@@ -276,6 +276,14 @@ func (a *OpenERP) notFound(id int64) error {
 	return connector.Permanent(fmt.Errorf("openerp: %s %d: %w: %w", a.Model, id, openerp.ErrMissing, connector.ErrNotFound))
 }
 
+// Now returns OpenERP's own clock (openerp.Client.ServerTime), by which it
+// dates write_date: the engine dates its change searches and watermarks by
+// it, never by the host's clock.
+func (a *OpenERP) Now(ctx context.Context) (time.Time, error) {
+	t, err := a.Client.ServerTime(ctx)
+	return t, openerpError(err)
+}
+
 // Archive implements connector.Archiver.
 func (a *OpenERP) Archive(ctx context.Context, id string) error {
 	return a.Update(ctx, id, map[string]any{"active": false})

@@ -201,3 +201,20 @@ func TestOpenERPReadManyCostsOneCallPerLanguage(t *testing.T) {
 	_, err = a.ReadMany(ctx, []string{"x"})
 	assert.True(t, connector.IsPermanent(err), "an ID that is no number")
 }
+
+// Now is OpenERP's clock, which its write_date follows: the sync dates its
+// watermarks by it, never by the host's.
+func TestOpenERPNowIsTheServersClock(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	s := openerptest.New(openerptest.Options{Now: func() time.Time { return at }})
+	t.Cleanup(s.Close)
+	a := &adapter.OpenERP{Client: newOpenERPClient(t, s), Model: "res.partner"}
+	now, err := a.Now(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, at, now)
+
+	s.Fail503(1)
+	_, err = a.Now(context.Background())
+	assert.True(t, connector.IsRetryable(err), "%v", err)
+}

@@ -142,6 +142,27 @@ func (c *Client) version(ctx context.Context) (map[string]any, http.Header, erro
 	return m, header, nil
 }
 
+// ServerTime returns the server's own clock: the Date header of its answer
+// to version(), one cheap call, in UTC and to the second. OpenERP dates
+// write_date by this clock, so a sync that dates its searches by it
+// follows OpenERP's time whatever the skew between the hosts. An answer
+// without a Date header is ErrNoDate.
+func (c *Client) ServerTime(ctx context.Context) (time.Time, error) {
+	_, header, err := c.version(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	date := header.Get("Date")
+	if date == "" {
+		return time.Time{}, fmt.Errorf("openerp: server time: %w", ErrNoDate)
+	}
+	t, err := http.ParseTime(date)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("openerp: server time: Date %q: %w", date, err)
+	}
+	return t.UTC(), nil
+}
+
 // MajorVersion returns the server's major version (7 for OpenERP 7.0, 8
 // for Odoo 8.0, 11 for Odoo saas~11.3), asking version() once and keeping
 // the answer.

@@ -674,3 +674,29 @@ func TestReloginOnceOnAccessDenied(t *testing.T) {
 		assert.Equal(t, 1, s.Calls("", "login"))
 	})
 }
+
+// ServerTime is the server's clock, read from the Date of its answer, not
+// the host's.
+func TestServerTime(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 1, 10, 0, 0, 700_000_000, time.FixedZone("CET", 3600))
+	s := openerptest.New(openerptest.Options{Now: func() time.Time { return at }})
+	t.Cleanup(s.Close)
+	c := newClient(t, s, "")
+	got, err := c.ServerTime(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), got, "HTTP dates have whole seconds, in UTC")
+	assert.Equal(t, time.UTC, got.Location())
+	assert.Equal(t, 1, s.Calls("", "version"))
+
+	noDate := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["Date"] = nil // net/http adds none then
+		io.WriteString(w, `<?xml version="1.0"?><methodResponse><params><param><value><struct></struct></value></param></params></methodResponse>`)
+	}))
+	t.Cleanup(noDate.Close)
+	c, err = openerp.New(openerp.Config{URL: noDate.URL, Database: "db", User: "u", Password: password})
+	require.NoError(t, err)
+	_, err = c.ServerTime(context.Background())
+	require.ErrorIs(t, err, openerp.ErrNoDate)
+	assert.Contains(t, err.Error(), "Date")
+}

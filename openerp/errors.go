@@ -30,6 +30,9 @@ var (
 	// ErrBadResponse is returned for a 200 OK whose body is not an XML-RPC
 	// answer: a proxy's page, or a URL that is no OpenERP server.
 	ErrBadResponse = errors.New("openerp: not an XML-RPC response")
+	// ErrNoDate is returned by ServerTime when the server's answer has no
+	// Date header to read its clock from.
+	ErrNoDate = errors.New("the answer to version() has no Date header")
 )
 
 // HTTPError is an answer whose HTTP status is not 200 OK. OpenERP answers

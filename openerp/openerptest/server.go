@@ -42,7 +42,8 @@ type Options struct {
 	Password string // ["admin"]
 	// Models replaces DefaultModels.
 	Models map[string]map[string]Field
-	// Now is the server's clock [time.Now].
+	// Now is the server's clock, which dates write_date and the Date
+	// header of every answer [time.Now].
 	Now func() time.Time
 }
 
@@ -216,6 +217,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "XML-RPC takes POST", http.StatusMethodNotAllowed)
 		return
 	}
+	w.Header().Set("Date", s.opts.Now().UTC().Format(http.TimeFormat)) // the server's clock
 	if !s.faults.Delay(r.Context()) {
 		return
 	}
