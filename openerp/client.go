@@ -158,7 +158,7 @@ func (c *Client) ServerTime(ctx context.Context) (time.Time, error) {
 	}
 	t, err := http.ParseTime(date)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("openerp: server time: Date %q: %w", date, err)
+		return time.Time{}, fmt.Errorf("openerp: server time: Date %q: %w: %w", date, ErrBadResponse, err)
 	}
 	return t.UTC(), nil
 }

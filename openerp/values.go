@@ -9,7 +9,8 @@ import (
 // Values are the fields of one record as OpenERP reads and writes them. The
 // getters read what OpenERP sends without panicking: False for every empty
 // value, many2one as [id, "name"], x2many as ID lists, datetimes as UTC
-// strings.
+// strings. A value read is never nil, since OpenERP sends no <nil/>: an
+// empty char is False or "", told apart. Written, nil goes out as False.
 type Values map[string]any
 
 // Time layouts OpenERP uses on the wire.
