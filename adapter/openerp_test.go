@@ -35,7 +35,8 @@ type clockAt struct{ t time.Time }
 
 func (c *clockAt) Now() time.Time { return c.t }
 
-func TestAdapter(t *testing.T) {
+func TestOpenERPAdapter(t *testing.T) {
+	t.Parallel()
 	clk := &clockAt{t: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
 	s := openerptest.New(openerptest.Options{Now: clk.Now})
 	t.Cleanup(s.Close)
@@ -88,6 +89,7 @@ func TestAdapter(t *testing.T) {
 // An import whose create reaches OpenERP but whose answer is lost finds the
 // record on the retry and creates exactly one.
 func TestImportIntoOpenERPLostAnswerCreatesOne(t *testing.T) {
+	t.Parallel()
 	s := newOpenERPServer(t)
 	c := newOpenERPClient(t, s)
 	ctx := context.Background()
@@ -108,7 +110,8 @@ func TestImportIntoOpenERPLostAnswerCreatesOne(t *testing.T) {
 	assert.Equal(t, 1, s.Count("res.partner"))
 }
 
-func TestAdapterTranslations(t *testing.T) {
+func TestOpenERPTranslations(t *testing.T) {
+	t.Parallel()
 	s := newOpenERPServer(t)
 	c := newOpenERPClient(t, s)
 	ctx := context.Background()

@@ -278,6 +278,7 @@ func TestTranslationsAndActiveTest(t *testing.T) {
 }
 
 func TestDomainBuilder(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	c := newClient(t, s, openerp.PathV7)
 	ctx := context.Background()
@@ -339,6 +340,7 @@ func TestFaultsThroughTheServer(t *testing.T) {
 }
 
 func TestTransportFaultsAreTemporary(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	c := newClient(t, s, openerp.PathV7)
 	ctx := context.Background()
@@ -364,6 +366,7 @@ func TestTransportFaultsAreTemporary(t *testing.T) {
 }
 
 func TestDecodeErrorSpoilsOnlyItsCall(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	c := newClient(t, s, openerp.PathV7)
 	ctx := context.Background()
@@ -375,6 +378,7 @@ func TestDecodeErrorSpoilsOnlyItsCall(t *testing.T) {
 }
 
 func TestOversizedAnswerIsRefused(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	cfg := s.Config()
 	cfg.MaxResponseBytes = 2048
@@ -390,6 +394,7 @@ func TestOversizedAnswerIsRefused(t *testing.T) {
 }
 
 func TestContextCancelAndTimeout(t *testing.T) {
+	t.Parallel()
 	s := newServer(t)
 	cfg := s.Config()
 	cfg.Timeout = 50 * time.Millisecond
@@ -441,6 +446,7 @@ func TestConcurrentCalls(t *testing.T) {
 }
 
 func TestNewRefusesBadConfig(t *testing.T) {
+	t.Parallel()
 	_, err := openerp.New(openerp.Config{URL: "ftp://x", Database: "d", User: "u"})
 	assert.Error(t, err)
 	_, err = openerp.New(openerp.Config{URL: "http://u:" + password + "@x", Database: "", User: "u"})

@@ -245,6 +245,7 @@ func TestChildOf(t *testing.T) {
 }
 
 func TestSeedJSONAndCounters(t *testing.T) {
+	t.Parallel()
 	s, c := setup(t, openerptest.Options{})
 	ids, err := s.SeedJSON(strings.NewReader(`{"res.country": [{"name": "Switzerland", "code": "CH"}, {"name": "France", "code": "FR"}]}`))
 	require.NoError(t, err)
@@ -262,6 +263,7 @@ func TestSeedJSONAndCounters(t *testing.T) {
 }
 
 func TestWriteDateAndRequiredAndUnknownFields(t *testing.T) {
+	t.Parallel()
 	clk := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	_, c := setup(t, openerptest.Options{Now: func() time.Time { return clk }})
 	ctx := context.Background()
@@ -288,6 +290,7 @@ func TestWriteDateAndRequiredAndUnknownFields(t *testing.T) {
 }
 
 func TestAttributeFieldsAppearOnProducts(t *testing.T) {
+	t.Parallel()
 	s, c := setup(t, openerptest.Options{})
 	ctx := context.Background()
 	before, err := c.Create(ctx, "product.template", openerp.Values{"name": "Wine", "x_vintage": 2019}, nil)
@@ -311,6 +314,7 @@ func TestAttributeFieldsAppearOnProducts(t *testing.T) {
 }
 
 func TestUnlinkCascadesOne2Many(t *testing.T) {
+	t.Parallel()
 	s, c := setup(t, openerptest.Options{})
 	ctx := context.Background()
 	partner := s.Seed("res.partner", map[string]any{"name": "Ada"})[0]
@@ -323,6 +327,7 @@ func TestUnlinkCascadesOne2Many(t *testing.T) {
 }
 
 func TestInjectedFaults(t *testing.T) {
+	t.Parallel()
 	s, c := setup(t, openerptest.Options{})
 	ctx := context.Background()
 	_, err := c.Login(ctx)
