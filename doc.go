@@ -16,7 +16,10 @@
 //     per model), and qoqa/qoqatest a fake QoQa server that speaks the real
 //     protocol;
 //   - openerp is the OpenERP XML-RPC client, and openerp/openerptest a fake
-//     OpenERP server;
+//     OpenERP 7.0 server; the client does not import the engine;
+//   - adapter is where the engine meets the clients: it makes one OpenERP
+//     model a connector.Adapter and turns the client's errors into the
+//     engine's retry decisions;
 //   - binding stores which QoQa record is which OpenERP record, and the
 //     per-model watermarks of the batch searches;
 //   - backend pairs one QoQa shop with one OpenERP database and holds, per
