@@ -21,9 +21,11 @@ import (
 // It reads OpenERP's False as "no value" (nil) for every field but the
 // booleans, so that mappers see absent values alike on both sides.
 type OpenERP struct {
+	// Client calls the OpenERP database; several adapters share one.
 	Client *openerp.Client
-	Model  string
-	// Fields are read by Read; nil means every field.
+	// Model is the OpenERP model this adapter is: res.partner.
+	Model string
+	// Fields are read by Read and ReadMany; nil means every field.
 	Fields []string
 	// RefField is a char field of Model that Create fills with the
 	// record's reference and FindByRef searches, so that a create whose
@@ -268,7 +270,10 @@ func (a *OpenERP) Delete(ctx context.Context, id string) error {
 	if len(found) == 0 {
 		return a.notFound(n)
 	}
-	return openerpError(a.Client.Unlink(ctx, a.Model, []int64{n}))
+	if err := a.Client.Unlink(ctx, a.Model, []int64{n}); err != nil {
+		return openerpError(fmt.Errorf("%s %d: %w", a.Model, n, err))
+	}
+	return nil
 }
 
 // notFound is the error of a record that does not exist.
