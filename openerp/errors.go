@@ -49,6 +49,8 @@ type HTTPError struct {
 	Header http.Header
 }
 
+// Error names the call, the status, where a redirect points and the wait
+// asked for.
 func (e *HTTPError) Error() string {
 	msg := fmt.Sprintf("openerp: %s %s: HTTP %s", e.Model, e.Method, e.Status)
 	if loc := e.Header.Get("Location"); loc != "" && e.StatusCode >= 300 && e.StatusCode < 400 {
@@ -100,10 +102,13 @@ type NetworkError struct {
 	Err           error
 }
 
+// Error names the call and the cause.
 func (e *NetworkError) Error() string {
 	return fmt.Sprintf("openerp: %s %s: %v", e.Model, e.Method, e.Err)
 }
 
+// Unwrap returns the cause, so that errors.Is finds
+// context.DeadlineExceeded or a net error.
 func (e *NetworkError) Unwrap() error { return e.Err }
 
 // Temporary is true: the network or the server may be back soon.

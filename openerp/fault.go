@@ -35,6 +35,7 @@ const (
 	FaultBadCall
 )
 
+// String names the kind in errors.
 func (k FaultKind) String() string {
 	return [...]string{"fault", "access denied", "validation error", "missing record", "concurrent update", "bad call"}[k]
 }
@@ -64,6 +65,7 @@ type Fault struct {
 	Model, Method string
 }
 
+// Error names the call, the kind and the message; never the password.
 func (f *Fault) Error() string {
 	call := f.Method
 	if f.Model != "" {

@@ -26,10 +26,12 @@ type ValueError struct {
 	Reason string
 }
 
+// Error names the value, its path and the reason.
 func (e *ValueError) Error() string {
 	return fmt.Sprintf("cannot send %s = %v (%T): %s", e.Path, e.Value, e.Value, e.Reason)
 }
 
+// Unwrap returns ErrInvalidValue, which errors.Is checks.
 func (e *ValueError) Unwrap() error { return ErrInvalidValue }
 
 // in prefixes the path with one step, as the error climbs out of a list or
