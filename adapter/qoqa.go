@@ -32,8 +32,11 @@ type QoQa struct {
 }
 
 var (
-	_ connector.Adapter  = (*QoQa)(nil)
-	_ connector.Archiver = (*QoQa)(nil)
+	_ connector.Adapter     = (*QoQa)(nil)
+	_ connector.Archiver    = (*QoQa)(nil)
+	_ connector.Clock       = (*QoQa)(nil)
+	_ connector.Windower    = (*QoQa)(nil)
+	_ connector.FullUpdater = (*QoQa)(nil)
 )
 
 // NewQoQa returns the adapter of a QoQa endpoint (product, order, ...).
@@ -87,6 +90,10 @@ func (a *QoQa) Read(ctx context.Context, id string) (connector.Record, error) {
 			out.UpdatedAt = t
 		}
 	}
+	// The version is not content: the flows hash Fields to tell a change,
+	// and every write moves updated_at.
+	delete(out.Fields, "updated_at")
+	out.Archived = out.Fields["is_active"] == false
 	return out, nil
 }
 
@@ -98,6 +105,10 @@ func (a *QoQa) Create(ctx context.Context, ref string, values map[string]any) (s
 	}
 	return id.String(), nil
 }
+
+// UpdateReplaces implements connector.FullUpdater: QoQa's PUT replaces the
+// record, so the flows send the full mapped record on every update.
+func (a *QoQa) UpdateReplaces() bool { return true }
 
 // Update implements connector.Adapter: QoQa's PUT replaces the record, so
 // values are the full record.

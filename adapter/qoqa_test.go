@@ -51,6 +51,8 @@ func TestQoQa(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, clk.Now(), rec.UpdatedAt)
 	assert.Equal(t, "A", rec.Fields["code"])
+	assert.NotContains(t, rec.Fields, "updated_at", "the version is no content: the flows hash Fields")
+	assert.True(t, a.UpdateReplaces(), "QoQa's PUT replaces the record: the flows must send it whole")
 
 	clk.Set(clk.Now().Add(time.Hour))
 	rec.Fields["amount"] = 200

@@ -33,7 +33,7 @@ type Backend struct {
 
 // ModelSettings are a model's knobs. Zero values mean the defaults.
 type ModelSettings struct {
-	// ImportInterval is how often the batch import searches QoQa for
+	// ImportInterval is how often the import search asks QoQa for
 	// changes; zero means no scheduled import.
 	ImportInterval time.Duration
 	// ExportInterval is how often the export poller searches OpenERP for

@@ -13,9 +13,6 @@ import (
 
 // Time layouts the converters read and write.
 const (
-	// ISO8601Offset is a datetime with a numeric offset and no colon
-	// (2013-10-11T17:34:41+0200), as QoQa sends them.
-	ISO8601Offset = "2006-01-02T15:04:05-0700"
 	// UTCDateTime is a datetime in UTC without a zone, as OpenERP stores them.
 	UTCDateTime = "2006-01-02 15:04:05"
 	// DateOnly is a date.

@@ -7,12 +7,14 @@
 //
 // # Jobs and queues
 //
-// A Job names its Kind (import, export, delete, batch), its Model and its
-// RecordID, carries JSON arguments, a priority and a run-at time. A Queue
+// A Job names its Kind (import, export, delete), its Model and its
+// RecordID, carries JSON arguments, a priority and a run-at time; it asks
+// "bring this record in sync" and reads the record when it runs. A Queue
 // runs jobs through a Handler (a Mux routes them by kind and model):
 //
-//   - jobs with the same identity key (by default kind, model and record) are
-//     merged while pending and never run at the same time;
+//   - a job enqueued while one with its identity key (kind, model, record
+//     and arguments) is pending is dropped as a duplicate, which never moves
+//     the pending job; one enqueued while its key runs is kept;
 //   - a failed attempt is retried by the RetryPolicy; the handler's error can
 //     ask for a delay (Retryable with After), for the attempt not to count
 //     (NotCounted), for no retry (Permanent), or end the job as done
@@ -33,11 +35,19 @@
 //     creates or updates it locally and binds it; it finds the record of a
 //     create whose answer was lost instead of creating it twice;
 //   - ExportFlow does the same the other way, binding a new remote ID at
-//     once, and skips records unchanged since their last sync (which is what
-//     stops an import from being exported back);
-//   - DeleteFlow applies a model's deletion policy;
-//   - ChangeSearch (NewBatchImport) and ExportPoller queue one job per
-//     changed record and move their watermark only once all are queued.
+//     once, and hands an archived record to the deletion policy;
+//   - DeleteFlow applies a model's deletion policy, once;
+//   - ChangeSearch (an import search, NewImportSearch) and ExportPoller queue
+//     one job per changed record, by the searched system's clock, and move
+//     their watermark after each window fully queued.
+//
+// The flows tell a change by content: a Binding keeps hashes of each side as
+// last synced and of the values last written each way, and a flow skips a
+// record whose hash did not move. No clock is compared, so a change made
+// during a sync or in the same second is synced by the next run, and no
+// write echoes back. The import, export and delete of one record pair take
+// one lock (Locker), across processes with a shared one; a dependency cycle
+// fails its job naming the chain (CycleError).
 //
 // Mapping keeps mappers declarative: Field with Converters, Compute,
 // OnCreate, WhenChanged, Children and Finish; every mapping error names the

@@ -16,6 +16,9 @@ import (
 
 var qoqaLanguages = map[int]string{1: "fr", 2: "de", 3: "it", 4: "en"}
 
+// qoqaTime is QoQa's datetime layout, as a source system's example.
+const qoqaTime = "2006-01-02T15:04:05-0700"
+
 func orderMapping() connector.Mapping {
 	line := connector.Mapping{Model: "order.item", Rules: []connector.Rule{
 		connector.Field("variation_id", "product_id", connector.Bound("variation")),
@@ -25,7 +28,7 @@ func orderMapping() connector.Mapping {
 	return connector.Mapping{
 		Model: "order",
 		Rules: []connector.Rule{
-			connector.Field("created_at", "date_order", connector.ParseTime(connector.ISO8601Offset), connector.FormatTime(connector.UTCDateTime, nil)),
+			connector.Field("created_at", "date_order", connector.ParseTime(qoqaTime), connector.FormatTime(connector.UTCDateTime, nil)),
 			connector.Field("language_id", "lang", connector.Language(qoqaLanguages)),
 			connector.Field("note", "note"),
 			connector.OnCreate(connector.Compute("name", func(ctx context.Context, mc *connector.MapContext) (any, error) {
@@ -140,7 +143,7 @@ func TestAmountToCentsOutOfRange(t *testing.T) {
 
 func TestTimeConverters(t *testing.T) {
 	t.Parallel()
-	parse := connector.ParseTime(connector.ISO8601Offset, connector.UTCDateTime, connector.DateOnly)
+	parse := connector.ParseTime(qoqaTime, connector.UTCDateTime, connector.DateOnly)
 	got, err := parse(context.Background(), nil, "2013-10-11T17:34:41+0200")
 	require.NoError(t, err)
 	assert.Equal(t, time.Date(2013, 10, 11, 15, 34, 41, 0, time.UTC), got)
@@ -152,7 +155,7 @@ func TestTimeConverters(t *testing.T) {
 
 	zurich, err := time.LoadLocation("Europe/Zurich")
 	require.NoError(t, err)
-	out, err := connector.FormatTime(connector.ISO8601Offset, zurich)(context.Background(), nil, time.Date(2013, 10, 11, 15, 34, 41, 0, time.UTC))
+	out, err := connector.FormatTime(qoqaTime, zurich)(context.Background(), nil, time.Date(2013, 10, 11, 15, 34, 41, 0, time.UTC))
 	require.NoError(t, err)
 	assert.Equal(t, "2013-10-11T17:34:41+0200", out)
 }

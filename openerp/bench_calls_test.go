@@ -13,9 +13,9 @@ import (
 // BenchmarkCallsAgainstFake measures calls per second against the fake
 // server with 16 concurrent callers (a read of one partner each).
 func BenchmarkCallsAgainstFake(b *testing.B) {
-	s := openerptest.New(openerptest.Options{})
+	s := openerptest.New(openerptest.Options{Version: 8})
 	b.Cleanup(s.Close)
-	c, err := openerp.New(s.Config(openerp.PathV8))
+	c, err := openerp.New(s.Config())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,16 +1,26 @@
 // Package openerp is an XML-RPC client for OpenERP 7 and Odoo 8+ that a Go
 // service can trust under load: a context on every call, timeouts, a cap on
-// answers, TLS verification, safe concurrent use, and faults turned into
-// errors that errors.Is tells apart (ErrAccessDenied, ErrValidation,
-// ErrMissing, ErrConcurrency) and that follow the connector's retry rules.
+// answers, TLS verification, safe concurrent use, and errors that state
+// what happened without deciding what to do about it.
 //
 // Client holds the ORM calls (Search, Read, SearchRead, Create, Write,
 // Unlink, SearchCount, FieldsGet) and the per-language reads and writes of
 // translatable fields; Domain builds search domains; Values reads what
-// OpenERP sends (False for empty values, many2one pairs); Adapter is one
-// model as the connector's flows use it.
+// OpenERP sends (False for empty values, many2one pairs).
 //
-// github.com/kolo/xmlrpc encodes and decodes the values only: its client
-// runs one call at a time, takes no context and loses OpenERP 7's string
-// fault codes.
+// # Errors
+//
+// A fault is a *Fault sorted into a FaultKind, which errors.Is tells apart
+// (ErrAccessDenied, ErrValidation, ErrMissing, ErrConcurrency, ErrBadCall);
+// OpenERP 7's wording of a missing record as an access error is read as
+// missing. A status other than 200 is an *HTTPError, a failed exchange a
+// *NetworkError. Each answers Temporary() (may the same call succeed if
+// sent again?) and RetryAfter() (how long did the server ask to wait?), and
+// the functions Temporary and RetryAfter ask any error the client returns.
+// The retry decision is the caller's: package adapter makes it for the sync
+// engine, which this package does not import.
+//
+// github.com/kolo/xmlrpc encodes the values only (internal/wire decodes
+// them): its client runs one call at a time, takes no context and loses
+// OpenERP 7's string fault codes.
 package openerp

@@ -14,7 +14,7 @@ import (
 func ExampleClient() {
 	srv := openerptest.New(openerptest.Options{})
 	defer srv.Close()
-	c, _ := openerp.New(srv.Config(openerp.PathV7)) // URL, database, user, password
+	c, _ := openerp.New(srv.Config()) // URL, database, user, password
 	ctx := context.Background()
 
 	acme, _ := c.Create(ctx, "res.partner", openerp.Values{"name": "Acme SA", "is_company": true}, nil)

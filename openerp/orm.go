@@ -3,8 +3,7 @@ package openerp
 import (
 	"context"
 	"fmt"
-
-	"github.com/qoqasync/qoqasync/connector"
+	"slices"
 )
 
 // SearchOptions page and order a search, and carry its context.
@@ -54,7 +53,7 @@ func (c *Client) SearchCount(ctx context.Context, model string, domain Domain, o
 	if err != nil {
 		return 0, err
 	}
-	n, err := connector.Int(v)
+	n, err := toInt(v)
 	if err != nil {
 		return 0, fmt.Errorf("openerp: %s search_count: %w", model, err)
 	}
@@ -62,8 +61,9 @@ func (c *Client) SearchCount(ctx context.Context, model string, domain Domain, o
 }
 
 // Read returns the fields of the records ids (every field when fields is
-// empty), in the order of ids. Records that do not exist are missing from
-// the answer.
+// empty), in the order of ids. Records that do not exist are left out, as
+// OpenERP leaves them out. A list longer than Config.ReadBatchSize is read
+// in several calls.
 func (c *Client) Read(ctx context.Context, model string, ids []int64, fields []string, oc Context) ([]Values, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -72,17 +72,38 @@ func (c *Client) Read(ctx context.Context, model string, ids []int64, fields []s
 	if len(fields) > 0 {
 		kw["fields"] = fields
 	}
-	v, err := c.ExecuteKW(ctx, model, "read", []any{ids}, kw)
-	if err != nil {
-		return nil, err
+	byID := make(map[int64]Values, len(ids))
+	for chunk := range slices.Chunk(ids, c.cfg.ReadBatchSize) {
+		v, err := c.ExecuteKW(ctx, model, "read", []any{chunk}, kw)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := valuesList(model, "read", v)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			byID[r.ID()] = r
+		}
 	}
-	return valuesList(model, "read", v)
+	out := make([]Values, 0, len(byID))
+	for _, id := range ids {
+		if r, ok := byID[id]; ok {
+			out = append(out, r)
+			delete(byID, id) // an ID asked twice is read once
+		}
+	}
+	return out, nil
 }
 
 // SearchRead searches and reads in one call on Odoo 8+, and in a search and
-// a read on OpenERP 7, which lacks search_read.
+// a read on OpenERP 7, which lacks search_read (and with a forced PathV7).
 func (c *Client) SearchRead(ctx context.Context, model string, domain Domain, fields []string, opts SearchOptions) ([]Values, error) {
-	if c.IsV7() {
+	api, err := c.endpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !api.searchRead {
 		ids, err := c.Search(ctx, model, domain, opts)
 		if err != nil {
 			return nil, err
@@ -106,7 +127,7 @@ func (c *Client) Create(ctx context.Context, model string, vals Values, oc Conte
 	if err != nil {
 		return 0, err
 	}
-	id, err := connector.Int(v)
+	id, err := toInt(v)
 	if err != nil {
 		return 0, fmt.Errorf("openerp: %s create: %w", model, err)
 	}
@@ -126,23 +147,30 @@ func (c *Client) Unlink(ctx context.Context, model string, ids []int64) error {
 }
 
 // FieldsGet describes the fields of model: for each, the attributes asked
-// (type, relation, translate, string...), or all when attrs is empty.
+// (type, relation, translate, string...), or all when attrs is empty. It
+// sends only what OpenERP 7.0's fields_get(allfields, context,
+// write_access) takes, and keeps the attributes asked on this side.
 func (c *Client) FieldsGet(ctx context.Context, model string, attrs []string, oc Context) (map[string]map[string]any, error) {
-	kw := withContext(map[string]any{}, oc)
-	if len(attrs) > 0 {
-		kw["attributes"] = attrs
-	}
-	v, err := c.ExecuteKW(ctx, model, "fields_get", []any{}, kw)
+	v, err := c.ExecuteKW(ctx, model, "fields_get", []any{}, withContext(map[string]any{}, oc))
 	if err != nil {
 		return nil, err
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("openerp: %s fields_get: want a struct, got %T", model, v)
+		return nil, fmt.Errorf("openerp: %s fields_get: want a struct, got %T: %w", model, v, ErrBadResponse)
 	}
 	out := make(map[string]map[string]any, len(m))
 	for name, desc := range m {
 		d, _ := desc.(map[string]any)
+		if len(attrs) > 0 {
+			kept := make(map[string]any, len(attrs))
+			for _, a := range attrs {
+				if x, ok := d[a]; ok {
+					kept[a] = x
+				}
+			}
+			d = kept
+		}
 		out[name] = d
 	}
 	return out, nil
@@ -187,7 +215,7 @@ func idList(model, method string, v any) ([]int64, error) {
 	}
 	out := make([]int64, len(list))
 	for i, e := range list {
-		id, err := connector.Int(e)
+		id, err := toInt(e)
 		if err != nil {
 			return nil, fmt.Errorf("openerp: %s %s: %w", model, method, err)
 		}

@@ -1,72 +1,189 @@
 package openerp
 
 import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
 	"time"
 )
 
-// sanitize turns Go values into what OpenERP takes: never nil (False
-// instead), times as UTC datetime strings, dates as "YYYY-MM-DD", every int
-// as int64, and the package's named maps and slices walked.
-func sanitize(v any) any {
+// ErrInvalidValue is wrapped by the error of a call whose arguments hold a
+// value that XML-RPC cannot carry to OpenERP: an integer beyond XML-RPC's
+// 32-bit <int> (OpenERP 7 would store it, then fail every read of the
+// record), a struct, a channel. Such a call fails before anything is sent,
+// and a retry cannot mend it.
+var ErrInvalidValue = errors.New("openerp: value cannot be sent")
+
+// ValueError says which value of a call cannot be sent, and why. It wraps
+// ErrInvalidValue.
+type ValueError struct {
+	// Path locates the value in the call's arguments: `[1]["x_size"]`.
+	Path   string
+	Value  any
+	Reason string
+}
+
+// Error names the value, its path and the reason.
+func (e *ValueError) Error() string {
+	return fmt.Sprintf("cannot send %s = %v (%T): %s", e.Path, e.Value, e.Value, e.Reason)
+}
+
+// Unwrap returns ErrInvalidValue, which errors.Is checks.
+func (e *ValueError) Unwrap() error { return ErrInvalidValue }
+
+// in prefixes the path with one step, as the error climbs out of a list or
+// a map.
+func (e *ValueError) in(step string) *ValueError {
+	e.Path = step + e.Path
+	return e
+}
+
+// sanitize turns Go values into what OpenERP takes, at any depth and
+// whatever their Go type (typed slices and maps, pointers, named types):
+// never nil (False instead, as a nil pointer), times as UTC datetime
+// strings, dates as "YYYY-MM-DD", every integer as an int64 that fits
+// XML-RPC's <int>, a []byte as base64 text, lists as []any and maps as
+// map[string]any. A value XML-RPC cannot carry is a *ValueError.
+func sanitize(v any) (any, error) {
 	switch x := v.(type) {
 	case nil:
-		return false
+		return false, nil
+	case bool, string, float64:
+		return x, nil
+	case int64:
+		return fitInt(x)
+	case int:
+		return fitInt(int64(x))
 	case time.Time:
 		if x.IsZero() {
-			return false
+			return false, nil
 		}
-		return x.UTC().Format(DateTimeLayout)
+		return x.UTC().Format(DateTimeLayout), nil
 	case Date:
 		if x.IsZero() {
-			return false
+			return false, nil
 		}
-		return x.Format(DateLayout)
-	case int:
-		return int64(x)
-	case int32:
-		return int64(x)
-	case uint32:
-		return int64(x)
-	case float32:
-		return float64(x)
+		return x.Format(DateLayout), nil
 	case []any:
 		return sanitizeList(x)
 	case Domain:
 		return sanitizeList(x)
-	case []int64:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = e
-		}
-		return out
-	case []string:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = e
-		}
-		return out
 	case map[string]any:
 		return sanitizeMap(x)
 	case Values:
 		return sanitizeMap(x)
 	case Context:
 		return sanitizeMap(x)
+	case []int64:
+		out := make([]any, len(x))
+		for i, e := range x {
+			n, err := fitInt(e)
+			if err != nil {
+				return nil, err.(*ValueError).in(index(i))
+			}
+			out[i] = n
+		}
+		return out, nil
+	case []string:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = e
+		}
+		return out, nil
+	case []byte:
+		return base64.StdEncoding.EncodeToString(x), nil
 	}
-	return v
+	return sanitizeReflect(reflect.ValueOf(v))
 }
 
-func sanitizeList(l []any) []any {
+// sanitizeReflect handles the types sanitize's switch does not name.
+func sanitizeReflect(rv reflect.Value) (any, error) {
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if rv.IsNil() {
+			return false, nil
+		}
+		return sanitize(rv.Elem().Interface())
+	case reflect.Bool:
+		return rv.Bool(), nil
+	case reflect.String:
+		return rv.String(), nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return fitInt(rv.Int())
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		if rv.Uint() > math.MaxInt32 {
+			return nil, &ValueError{Value: rv.Interface(), Reason: intReason}
+		}
+		return int64(rv.Uint()), nil
+	case reflect.Float32, reflect.Float64:
+		return rv.Float(), nil
+	case reflect.Slice, reflect.Array:
+		if rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8 {
+			return base64.StdEncoding.EncodeToString(rv.Bytes()), nil
+		}
+		out := make([]any, rv.Len())
+		for i := range out {
+			e, err := sanitize(rv.Index(i).Interface())
+			if err != nil {
+				return nil, err.(*ValueError).in(index(i))
+			}
+			out[i] = e
+		}
+		return out, nil
+	case reflect.Map:
+		if rv.Type().Key().Kind() != reflect.String {
+			break
+		}
+		out := make(map[string]any, rv.Len())
+		for it := rv.MapRange(); it.Next(); {
+			k := it.Key().String()
+			e, err := sanitize(it.Value().Interface())
+			if err != nil {
+				return nil, err.(*ValueError).in(key(k))
+			}
+			out[k] = e
+		}
+		return out, nil
+	}
+	return nil, &ValueError{Value: rv.Interface(), Reason: "XML-RPC has no such value"}
+}
+
+const intReason = "XML-RPC's <int> is 32-bit; send a larger number as a float or a string"
+
+// fitInt checks that n fits XML-RPC's 32-bit <int>.
+func fitInt(n int64) (any, error) {
+	if n < math.MinInt32 || n > math.MaxInt32 {
+		return nil, &ValueError{Value: n, Reason: intReason}
+	}
+	return n, nil
+}
+
+func sanitizeList(l []any) ([]any, error) {
 	out := make([]any, len(l))
 	for i, e := range l {
-		out[i] = sanitize(e)
+		v, err := sanitize(e)
+		if err != nil {
+			return nil, err.(*ValueError).in(index(i))
+		}
+		out[i] = v
 	}
-	return out
+	return out, nil
 }
 
-func sanitizeMap(m map[string]any) map[string]any {
+func sanitizeMap(m map[string]any) (map[string]any, error) {
 	out := make(map[string]any, len(m))
 	for k, e := range m {
-		out[k] = sanitize(e)
+		v, err := sanitize(e)
+		if err != nil {
+			return nil, err.(*ValueError).in(key(k))
+		}
+		out[k] = v
 	}
-	return out
+	return out, nil
 }
+
+func index(i int) string  { return "[" + strconv.Itoa(i) + "]" }
+func key(k string) string { return "[" + strconv.Quote(k) + "]" }

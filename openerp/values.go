@@ -2,15 +2,15 @@ package openerp
 
 import (
 	"fmt"
+	"math"
 	"time"
-
-	"github.com/qoqasync/qoqasync/connector"
 )
 
 // Values are the fields of one record as OpenERP reads and writes them. The
 // getters read what OpenERP sends without panicking: False for every empty
 // value, many2one as [id, "name"], x2many as ID lists, datetimes as UTC
-// strings.
+// strings. A value read is never nil, since OpenERP sends no <nil/>: an
+// empty char is False or "", told apart. Written, nil goes out as False.
 type Values map[string]any
 
 // Time layouts OpenERP uses on the wire.
@@ -42,7 +42,7 @@ func (v Values) Int(field string) (int64, bool) {
 	if empty(v[field]) {
 		return 0, false
 	}
-	n, err := connector.Int(v[field])
+	n, err := toInt(v[field])
 	return n, err == nil
 }
 
@@ -52,7 +52,7 @@ func (v Values) Float(field string) (float64, bool) {
 	if empty(v[field]) {
 		return 0, false
 	}
-	f, err := connector.Float(v[field])
+	f, err := toFloat(v[field])
 	return f, err == nil
 }
 
@@ -70,7 +70,7 @@ func (v Values) Many2One(field string) (id int64, name string, ok bool) {
 		if len(x) == 0 {
 			return 0, "", false
 		}
-		id, err := connector.Int(x[0])
+		id, err := toInt(x[0])
 		if err != nil {
 			return 0, "", false
 		}
@@ -79,7 +79,7 @@ func (v Values) Many2One(field string) (id int64, name string, ok bool) {
 		}
 		return id, name, true
 	case int64, int, float64:
-		id, err := connector.Int(x)
+		id, err := toInt(x)
 		return id, "", err == nil
 	}
 	return 0, "", false
@@ -90,7 +90,7 @@ func (v Values) IDs(field string) []int64 {
 	list, _ := v[field].([]any)
 	out := make([]int64, 0, len(list))
 	for _, e := range list {
-		if id, err := connector.Int(e); err == nil {
+		if id, err := toInt(e); err == nil {
 			out = append(out, id)
 		}
 	}
@@ -172,3 +172,38 @@ func (c Context) with(k string, v any) Context {
 }
 
 func (c Context) String() string { return fmt.Sprintf("context%v", map[string]any(c)) }
+
+// toInt reads an integer as XML-RPC decodes it (int64), or as a Go caller
+// may have put it in Values by hand (int, a float64 without fraction).
+func toInt(v any) (int64, error) {
+	switch x := v.(type) {
+	case int64:
+		return x, nil
+	case int:
+		return int64(x), nil
+	case int32:
+		return int64(x), nil
+	case float64:
+		if x != math.Trunc(x) || math.Abs(x) > 1<<53 {
+			return 0, fmt.Errorf("%v is not an integer", x)
+		}
+		return int64(x), nil
+	}
+	return 0, fmt.Errorf("want an integer, got %T", v)
+}
+
+// toFloat reads a number as XML-RPC decodes it (float64, or int64 for a
+// float without fraction that another client encoded as an <int>).
+func toFloat(v any) (float64, error) {
+	switch x := v.(type) {
+	case float64:
+		return x, nil
+	case int64:
+		return float64(x), nil
+	case int:
+		return float64(x), nil
+	case float32:
+		return float64(x), nil
+	}
+	return 0, fmt.Errorf("want a number, got %T", v)
+}

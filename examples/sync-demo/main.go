@@ -69,7 +69,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	oc, err := openerp.New(osrv.Config(openerp.PathV7))
+	oc, err := openerp.New(osrv.Config())
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	err = reg.Register("v1", "user", backend.Components{
 		Remote: adapter.NewQoQa(qc, "user"),
-		Local:  &openerp.Adapter{Client: oc, Model: "res.partner", RefField: "ref"},
+		Local:  &adapter.OpenERP{Client: oc, Model: "res.partner", RefField: "ref"},
 		ImportMapper: connector.Mapping{Model: "user", Rules: []connector.Rule{
 			connector.Field("pseudo", "name"),
 			connector.Field("email", "email"),
@@ -108,7 +108,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	err = reg.Register("v1", "voucher", backend.Components{
 		Remote: adapter.NewQoQa(qc, "voucher"),
-		Local:  &openerp.Adapter{Client: oc, Model: "qoqa.voucher"},
+		Local:  &adapter.OpenERP{Client: oc, Model: "qoqa.voucher"},
 		ExportMapper: connector.Mapping{Model: "voucher", Rules: []connector.Rule{
 			connector.Field("code", "code"),
 			connector.Field("amount", "amount", connector.AmountToCents),

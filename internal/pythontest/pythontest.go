@@ -84,3 +84,21 @@ func canImport(t testing.TB, python string, modules []string) error {
 	}
 	return nil
 }
+
+// Run runs a Python script, with the given environment added to the test's,
+// by the interpreter Find picks for modules, and fails the test with the
+// script's output when it exits with an error or runs longer than timeout.
+func Run(t testing.TB, script string, env []string, timeout time.Duration, modules ...string) {
+	t.Helper()
+	python := Find(t, modules...)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	// -I: isolated from the user's site packages and PYTHON* variables.
+	cmd := exec.CommandContext(ctx, python, "-I", script)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", python, script, err, out)
+	}
+	t.Logf("%s %s:\n%s", python, script, out)
+}

@@ -39,13 +39,13 @@ func parseDomain(d []any) (*expr, []any, *rpcFault) {
 
 func parseExpr(d []any) (*expr, []any, *rpcFault) {
 	if len(d) == 0 {
-		return nil, nil, faultf(kindOther, "ValueError: domain ends too soon")
+		return nil, nil, raise("ValueError", "domain ends too soon")
 	}
 	switch x := d[0].(type) {
 	case string:
 		arity := map[string]int{"&": 2, "|": 2, "!": 1}[x]
 		if arity == 0 {
-			return nil, nil, faultf(kindOther, "ValueError: unknown domain operator %q", x)
+			return nil, nil, raise("ValueError", "unknown domain operator %q", x)
 		}
 		e := &expr{op: x}
 		rest := d[1:]
@@ -60,13 +60,13 @@ func parseExpr(d []any) (*expr, []any, *rpcFault) {
 		return e, rest, nil
 	case []any:
 		if len(x) != 3 {
-			return nil, nil, faultf(kindOther, "ValueError: bad domain term %v", x)
+			return nil, nil, raise("ValueError", "bad domain term %v", x)
 		}
 		field, _ := x[0].(string)
 		op, _ := x[1].(string)
 		return &expr{field: field, cmp: strings.ToLower(op), value: x[2]}, d[1:], nil
 	}
-	return nil, nil, faultf(kindOther, "ValueError: bad domain element %v", d[0])
+	return nil, nil, raise("ValueError", "bad domain element %v", d[0])
 }
 
 func mentions(d []any, field string) bool {
@@ -102,7 +102,7 @@ func (s *Server) match(m *model, id int64, r *record, e *expr, lang string) (boo
 	} else {
 		fl, ok := m.fields[e.field]
 		if !ok {
-			return false, faultf(kindOther, "ValueError: Invalid field %q in leaf %v", e.field, []any{e.field, e.cmp, e.value})
+			return false, raise("ValueError", "Invalid field %q in leaf %v", e.field, []any{e.field, e.cmp, e.value})
 		}
 		v = r.vals[e.field]
 		if fl.Translate && lang != "" {
@@ -160,7 +160,7 @@ func compareTerm(v any, op string, want any) (bool, *rpcFault) {
 	case "in", "not in":
 		list, ok := want.([]any)
 		if !ok {
-			return false, faultf(kindOther, "ValueError: operator %q takes a list, got %v", op, want)
+			return false, raise("ValueError", "operator %q takes a list, got %v", op, want)
 		}
 		in := false
 		for _, w := range list {
@@ -183,10 +183,8 @@ func compareTerm(v any, op string, want any) (bool, *rpcFault) {
 			ok = strings.Contains(sv, pat)
 		}
 		return ok != strings.HasPrefix(op, "not"), nil
-	case "child_of":
-		return equal(v, want), nil
 	}
-	return false, faultf(kindOther, "ValueError: unknown operator %q", op)
+	return false, raise("ValueError", "unknown operator %q", op)
 }
 
 // likeMatch matches SQL's LIKE with % and _.
@@ -251,4 +249,71 @@ func number(v any) (float64, bool) {
 		return 0, true
 	}
 	return 0, false
+}
+
+// resolveChildOf rewrites each child_of term as OpenERP does: (field,
+// child_of, ids) matches the records whose field is in the subtree of ids,
+// ids included, along the parent_id of the field's model (the model
+// itself for id).
+func (s *Server) resolveChildOf(m *model, e *expr) (*expr, *rpcFault) {
+	if e == nil {
+		return nil, nil
+	}
+	if e.op != "" {
+		for i, a := range e.args {
+			r, f := s.resolveChildOf(m, a)
+			if f != nil {
+				return nil, f
+			}
+			e.args[i] = r
+		}
+		return e, nil
+	}
+	if e.cmp != "child_of" {
+		return e, nil
+	}
+	tree := m
+	if e.field != "id" {
+		fl, ok := m.fields[e.field]
+		if !ok || fl.Relation == "" {
+			return nil, raise("ValueError", "Invalid field %q in leaf %v", e.field, []any{e.field, e.cmp, e.value})
+		}
+		tree = s.models[fl.Relation]
+	}
+	var roots []int64
+	switch x := e.value.(type) {
+	case int64:
+		roots = []int64{x}
+	case []any:
+		for _, v := range x {
+			if id, ok := v.(int64); ok {
+				roots = append(roots, id)
+			}
+		}
+	default:
+		return nil, raise("ValueError", "child_of takes an ID or a list of IDs, got %v", e.value)
+	}
+	subtree := map[int64]bool{}
+	for len(roots) > 0 {
+		var next []int64
+		for _, id := range roots {
+			if subtree[id] {
+				continue
+			}
+			subtree[id] = true
+			if fl, ok := tree.fields["parent_id"]; ok && fl.Relation == tree.name {
+				for cid, r := range tree.records {
+					if r.vals["parent_id"] == id {
+						next = append(next, cid)
+					}
+				}
+			}
+		}
+		roots = next
+	}
+	ids := make([]any, 0, len(subtree))
+	for id := range subtree {
+		ids = append(ids, id)
+	}
+	return &expr{field: e.field, cmp: "in", value: ids}, nil
 }

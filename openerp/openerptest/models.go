@@ -15,6 +15,17 @@ type Field struct {
 	Required bool
 }
 
+// descriptions are the models' _description, which OpenERP's messages
+// name as the "Document type".
+var descriptions = map[string]string{
+	"product.category": "Product Category", "product.template": "Product Template", "product.product": "Product",
+	"attribute.set": "Attribute Set", "attribute.attribute": "Attribute", "sale.shop": "Sales Shop",
+	"qoqa.deal": "QoQa Deal", "qoqa.offer": "QoQa Offer", "qoqa.offer.position": "QoQa Offer Position",
+	"qoqa.voucher": "QoQa Voucher", "res.partner": "Partner", "res.country": "Country",
+	"sale.order": "Sales Order", "sale.order.line": "Sales Order Line", "delivery.carrier": "Carrier",
+	"stock.picking.out": "Delivery Orders", "stock.picking": "Picking List", "ir.model.data": "ir.model.data",
+}
+
 func f(typ string) Field                         { return Field{Type: typ} }
 func tr(typ string) Field                        { return Field{Type: typ, Translate: true} }
 func m2o(rel string) Field                       { return Field{Type: "many2one", Relation: rel} }

@@ -26,6 +26,17 @@ type record struct {
 	trans map[string]map[string]any
 }
 
+// description is the model's _description, or its name.
+func (m *model) description() string {
+	if d, ok := descriptions[m.name]; ok {
+		return d
+	}
+	return m.name
+}
+
+// table is the model's PostgreSQL table.
+func (m *model) table() string { return strings.ReplaceAll(m.name, ".", "_") }
+
 func newModel(name string, flds map[string]Field) *model {
 	f := maps.Clone(flds)
 	f["create_date"] = Field{Type: "datetime"}
@@ -36,77 +47,102 @@ func newModel(name string, flds map[string]Field) *model {
 // baseLang is the language whose translations are the stored values.
 const baseLang = "en_US"
 
-func contextOf(kwargs map[string]any) map[string]any {
-	c, _ := kwargs["context"].(map[string]any)
+func contextOf(v any) map[string]any {
+	c, _ := v.(map[string]any)
 	return c
 }
 
-func langOf(kwargs map[string]any) string {
-	l, _ := contextOf(kwargs)["lang"].(string)
+func langOf(context map[string]any) string {
+	l, _ := context["lang"].(string)
 	return l
 }
 
-// arg reads positional argument i, or keyword name.
-func arg(args []any, kwargs map[string]any, i int, name string) any {
-	if v, ok := kwargs[name]; ok {
-		return v
+// truthy is Python's truth of a decoded value.
+func truthy(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return x
+	case int64:
+		return x != 0
+	case float64:
+		return x != 0
+	case string:
+		return x != ""
+	case []any:
+		return len(x) > 0
+	case map[string]any:
+		return len(x) > 0
 	}
-	if i < len(args) {
-		return args[i]
-	}
-	return nil
+	return true
 }
 
-func (s *Server) dispatch(v7 bool, m *model, method string, args []any, kwargs map[string]any) (any, *rpcFault) {
-	lang := langOf(kwargs)
+// dispatch runs a model's method on the arguments bound to its signature.
+func (s *Server) dispatch(m *model, method string, a map[string]any) (any, *rpcFault) {
+	context := contextOf(a["context"])
+	lang := langOf(context)
 	switch method {
 	case "search":
-		ids, f := s.search(m, arg(args, kwargs, 0, "domain"), kwargs, arg(args, kwargs, 1, "offset"), arg(args, kwargs, 2, "limit"), arg(args, kwargs, 3, "order"))
-		return idsAny(ids), f
+		ids, f := s.search(m, a["args"], context, a["offset"], a["limit"], a["order"])
+		if f != nil {
+			return nil, f
+		}
+		if truthy(a["count"]) {
+			return int64(len(ids)), nil
+		}
+		return idsAny(ids), nil
 	case "search_count":
-		ids, f := s.search(m, arg(args, kwargs, 0, "domain"), kwargs, nil, nil, nil)
+		ids, f := s.search(m, a["args"], context, nil, nil, nil)
 		return int64(len(ids)), f
 	case "read":
-		ids, f := toIDs(arg(args, kwargs, 0, "ids"))
-		if f != nil {
-			return nil, f
-		}
-		return s.read(m, ids, arg(args, kwargs, 1, "fields"), lang)
+		return s.read(m, a["ids"], a["fields"], lang)
 	case "search_read":
-		if v7 {
-			return nil, faultf(kindOther, "AttributeError: '%s' object has no attribute 'search_read'", m.name)
-		}
-		ids, f := s.search(m, arg(args, kwargs, 0, "domain"), kwargs, arg(args, kwargs, 2, "offset"), arg(args, kwargs, 3, "limit"), arg(args, kwargs, 4, "order"))
+		ids, f := s.search(m, a["domain"], context, a["offset"], a["limit"], a["order"])
 		if f != nil {
 			return nil, f
 		}
-		return s.read(m, ids, arg(args, kwargs, 1, "fields"), lang)
+		return s.read(m, idsAny(ids), a["fields"], lang)
 	case "create":
-		vals, ok := arg(args, kwargs, 0, "vals").(map[string]any)
+		vals, ok := a["vals"].(map[string]any)
 		if !ok {
-			return nil, faultf(kindOther, "TypeError: create() needs a dictionary of values")
+			return nil, raise("AttributeError", "'%s' object has no attribute 'keys'", pyType(a["vals"]))
 		}
 		return s.create(m, vals, lang)
 	case "write":
-		ids, f := toIDs(arg(args, kwargs, 0, "ids"))
+		ids, f := toIDs(a["ids"])
 		if f != nil {
 			return nil, f
 		}
-		vals, ok := arg(args, kwargs, 1, "vals").(map[string]any)
+		vals, ok := a["vals"].(map[string]any)
 		if !ok {
-			return nil, faultf(kindOther, "TypeError: write() needs a dictionary of values")
+			return nil, raise("AttributeError", "'%s' object has no attribute 'keys'", pyType(a["vals"]))
 		}
 		return true, s.write(m, ids, vals, lang)
 	case "unlink":
-		ids, f := toIDs(arg(args, kwargs, 0, "ids"))
+		ids, f := toIDs(a["ids"])
 		if f != nil {
 			return nil, f
 		}
-		return true, s.unlink(m, ids)
+		s.unlink(m, ids)
+		return true, nil
+	case "name_get":
+		ids, f := toIDs(a["ids"])
+		if f != nil {
+			return nil, f
+		}
+		out := []any{}
+		for _, id := range ids {
+			if r, ok := m.records[id]; ok {
+				name, _ := r.vals["name"].(string)
+				out = append(out, []any{id, name})
+			}
+		}
+		return out, nil
 	case "fields_get":
-		return s.fieldsGet(m, arg(args, kwargs, 0, "allfields"), arg(args, kwargs, 1, "attributes")), nil
+		return s.fieldsGet(m, a["allfields"], a["attributes"]), nil
 	}
-	return nil, faultf(kindOther, "AttributeError: '%s' object has no attribute '%s'", m.name, method)
+	return nil, raise("AttributeError", "'%s' object has no attribute '%s'", m.name, method)
 }
 
 func idsAny(ids []int64) []any {
@@ -117,22 +153,29 @@ func idsAny(ids []int64) []any {
 	return out
 }
 
+// toIDs reads the ids argument: one ID or a list (None or False is none).
 func toIDs(v any) ([]int64, *rpcFault) {
 	switch x := v.(type) {
 	case int64:
 		return []int64{x}, nil
+	case nil:
+		return nil, nil
+	case bool:
+		if !x {
+			return nil, nil
+		}
 	case []any:
 		out := make([]int64, len(x))
 		for i, e := range x {
 			id, ok := e.(int64)
 			if !ok {
-				return nil, faultf(kindOther, "TypeError: an ID must be an integer, got %T", e)
+				return nil, raise("ProgrammingError", "can't adapt type '%s'", pyType(e))
 			}
 			out[i] = id
 		}
 		return out, nil
 	}
-	return nil, faultf(kindOther, "TypeError: want a list of IDs, got %T", v)
+	return nil, raise("ProgrammingError", "can't adapt type '%s'", pyType(v))
 }
 
 func (s *Server) now() string { return s.opts.Now().UTC().Format("2006-01-02 15:04:05") }
@@ -140,7 +183,7 @@ func (s *Server) now() string { return s.opts.Now().UTC().Format("2006-01-02 15:
 func (s *Server) create(m *model, vals map[string]any, lang string) (int64, *rpcFault) {
 	for name, fl := range m.fields {
 		if fl.Required && isEmpty(vals[name]) {
-			return 0, faultf(kindWarning, "The field '%s' of %s is required.", name, m.name)
+			return 0, integrityError(m, name)
 		}
 	}
 	m.nextID++
@@ -186,10 +229,13 @@ func (s *Server) addAttributeField(r *record) {
 	}
 }
 
+// write writes vals to the records ids. A missing one is OpenERP 7.0's
+// AccessError "has already been deleted" (Odoo 8's MissingError): the
+// UPDATE touched fewer rows than asked.
 func (s *Server) write(m *model, ids []int64, vals map[string]any, lang string) *rpcFault {
 	for _, id := range ids {
 		if _, ok := m.records[id]; !ok {
-			return missing(m, id)
+			return s.deleted(m)
 		}
 	}
 	for _, id := range ids {
@@ -202,17 +248,31 @@ func (s *Server) write(m *model, ids []int64, vals map[string]any, lang string) 
 	return nil
 }
 
-func missing(m *model, id int64) *rpcFault {
-	return faultf(kindMissing, "MissingError: Record does not exist or has been deleted. (%s, %d)", m.name, id)
+// deleted is the fault of a write to a record that no longer exists.
+func (s *Server) deleted(m *model) *rpcFault {
+	title := "AccessError"
+	if s.opts.Version >= 8 {
+		title = "MissingError"
+	}
+	return warn(title, "One of the records you are trying to modify has already been deleted (Document type: %s).", m.description())
 }
 
-func (s *Server) unlink(m *model, ids []int64) *rpcFault {
+// integrityError is OpenERP 7.0's answer to a NOT NULL or foreign key
+// violation: an except_osv that names the table, not the field.
+func integrityError(m *model, _ string) *rpcFault {
+	return warn("Integrity Error", "The operation cannot be completed, probably due to the following:\n"+
+		"- deletion: you may be trying to delete a record while other records still reference it\n"+
+		"- creation/update: a mandatory field is not correctly set\n\n"+
+		"[object with reference: %s - %s]", m.description(), m.name)
+}
+
+// unlink deletes the records ids; one that does not exist is no error, as
+// in OpenERP ("no need to warn about deleting an already deleted record").
+func (s *Server) unlink(m *model, ids []int64) {
 	for _, id := range ids {
 		if _, ok := m.records[id]; !ok {
-			return missing(m, id)
+			continue
 		}
-	}
-	for _, id := range ids {
 		delete(m.records, id)
 		// one2many children go with their parent, as ondelete=cascade.
 		for _, fl := range m.fields {
@@ -227,7 +287,6 @@ func (s *Server) unlink(m *model, ids []int64) *rpcFault {
 			}
 		}
 	}
-	return nil
 }
 
 // assign checks and stores vals in r, as create and write do.
@@ -238,10 +297,10 @@ func (s *Server) assign(m *model, id int64, r *record, vals map[string]any, lang
 		}
 		fl, ok := m.fields[name]
 		if !ok {
-			return faultf(kindWarning, "ValueError: Invalid field '%s' on model '%s'", name, m.name)
+			continue // OpenERP 7 ignores it, with a warning in the server's log
 		}
 		if fl.Required && isEmpty(v) {
-			return faultf(kindWarning, "The field '%s' of %s is required.", name, m.name)
+			return integrityError(m, name)
 		}
 		switch fl.Type {
 		case "one2many":
@@ -276,19 +335,13 @@ func (s *Server) assign(m *model, id int64, r *record, vals map[string]any, lang
 	return nil
 }
 
-// convert checks one value against its field's type, as the ORM would
-// refuse it (a nil is no XML-RPC value OpenERP accepts).
+// convert checks one value against its field's type, as PostgreSQL would
+// refuse it. None (<nil/>) and False store no value.
 func (s *Server) convert(m *model, name string, fl Field, v any) (any, *rpcFault) {
 	bad := func() (any, *rpcFault) {
-		return nil, faultf(kindWarning, "ValueError: field '%s' of %s (%s) cannot take %v (%T)", name, m.name, fl.Type, v, v)
+		return nil, raise("DataError", "invalid input syntax for type %s: %q\nLINE 1: UPDATE %q SET %q=...", pgType(fl.Type), fmt.Sprint(v), m.table(), name)
 	}
-	if v == nil { // kolo/xmlrpc reads an empty <string/> as nil
-		if fl.Type == "char" || fl.Type == "text" || fl.Type == "selection" {
-			return nil, nil
-		}
-		return bad()
-	}
-	if b, ok := v.(bool); ok && !b && fl.Type != "boolean" {
+	if b, ok := v.(bool); v == nil || ok && !b && fl.Type != "boolean" {
 		if fl.Type == "many2one" {
 			return int64(0), nil
 		}
@@ -333,45 +386,58 @@ func (s *Server) convert(m *model, name string, fl Field, v any) (any, *rpcFault
 			return bad()
 		}
 		if _, exists := s.models[fl.Relation].records[rid]; !exists {
-			return nil, faultf(kindWarning, "IntegrityError: insert or update on table %q violates foreign key constraint on %s: %s %d does not exist",
-				strings.ReplaceAll(m.name, ".", "_"), name, fl.Relation, rid)
+			return nil, integrityError(m, name)
 		}
 		return rid, nil
 	}
 	return v, nil
 }
 
+// pgType is the PostgreSQL type of a field's column.
+func pgType(typ string) string {
+	switch typ {
+	case "integer", "many2one":
+		return "integer"
+	case "float":
+		return "double precision"
+	case "boolean":
+		return "boolean"
+	case "date":
+		return "date"
+	case "datetime":
+		return "timestamp"
+	}
+	return "character varying"
+}
+
 // o2mCommands applies x2many commands to a one2many field of record id.
 func (s *Server) o2mCommands(m *model, id int64, fl Field, v any) *rpcFault {
 	child := s.models[fl.Relation]
+	if v == nil || v == false {
+		return nil
+	}
 	cmds, ok := v.([]any)
 	if !ok {
-		return faultf(kindWarning, "ValueError: a one2many takes a list of commands, got %T", v)
+		return raise("TypeError", "'%s' object is not iterable", pyType(v))
 	}
 	for _, c := range cmds {
-		cmd, ok := c.([]any)
-		if !ok || len(cmd) < 2 {
-			return faultf(kindWarning, "ValueError: bad x2many command %v", c)
+		op, target, vals, f := command(c)
+		if f != nil {
+			return f
 		}
-		op, _ := cmd[0].(int64)
-		target, _ := cmd[1].(int64)
 		switch op {
 		case 0:
-			vals, _ := cmd[2].(map[string]any)
-			vals = maps.Clone(vals)
+			vals := maps.Clone(asValues(vals))
 			vals[fl.Inverse] = id
 			if _, f := s.create(child, vals, ""); f != nil {
 				return f
 			}
 		case 1:
-			vals, _ := cmd[2].(map[string]any)
-			if f := s.write(child, []int64{target}, vals, ""); f != nil {
+			if f := s.write(child, []int64{target}, asValues(vals), ""); f != nil {
 				return f
 			}
 		case 2:
-			if f := s.unlink(child, []int64{target}); f != nil {
-				return f
-			}
+			s.unlink(child, []int64{target})
 		case 3:
 			if r, ok := child.records[target]; ok {
 				r.vals[fl.Inverse] = int64(0)
@@ -379,13 +445,13 @@ func (s *Server) o2mCommands(m *model, id int64, fl Field, v any) *rpcFault {
 		case 4:
 			r, ok := child.records[target]
 			if !ok {
-				return missing(child, target)
+				return s.deleted(child)
 			}
 			r.vals[fl.Inverse] = id
 		case 5, 6:
 			keep := map[int64]bool{}
 			if op == 6 {
-				ids, _ := toIDs(cmd[2])
+				ids, _ := toIDs(vals)
 				for _, k := range ids {
 					keep[k] = true
 				}
@@ -399,51 +465,77 @@ func (s *Server) o2mCommands(m *model, id int64, fl Field, v any) *rpcFault {
 				}
 			}
 		default:
-			return faultf(kindWarning, "ValueError: unknown x2many command %d", op)
+			return raise("KeyError", "%d", op)
 		}
 	}
 	return nil
+}
+
+// command reads one x2many command (op, id, arg): (5,) stands alone, and
+// (2, id), (3, id), (4, id) may leave arg out.
+func command(c any) (op, target int64, arg any, f *rpcFault) {
+	cmd, ok := c.([]any)
+	if !ok || len(cmd) == 0 {
+		return 0, 0, nil, raise("TypeError", "'%s' object has no attribute '__getitem__'", pyType(c))
+	}
+	op, _ = cmd[0].(int64)
+	if need := map[int64]int{0: 3, 1: 3, 2: 2, 3: 2, 4: 2, 5: 1, 6: 3}[op]; len(cmd) < need {
+		return 0, 0, nil, raise("IndexError", "tuple index out of range")
+	}
+	if len(cmd) > 1 {
+		target, _ = cmd[1].(int64)
+	}
+	if len(cmd) > 2 {
+		arg = cmd[2]
+	}
+	return op, target, arg, nil
+}
+
+// asValues reads a command's values; none is an empty dict.
+func asValues(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	if m == nil {
+		m = map[string]any{}
+	}
+	return m
 }
 
 // m2mCommands applies x2many commands to a many2many's list of IDs.
 func (s *Server) m2mCommands(fl Field, current, v any) ([]int64, *rpcFault) {
 	ids, _ := current.([]int64)
 	ids = slices.Clone(ids)
+	if v == nil || v == false {
+		return ids, nil
+	}
 	cmds, ok := v.([]any)
 	if !ok {
-		return nil, faultf(kindWarning, "ValueError: a many2many takes a list of commands, got %T", v)
+		return nil, raise("TypeError", "'%s' object is not iterable", pyType(v))
 	}
 	rel := s.models[fl.Relation]
 	for _, c := range cmds {
-		cmd, ok := c.([]any)
-		if !ok || len(cmd) < 2 {
-			return nil, faultf(kindWarning, "ValueError: bad x2many command %v", c)
+		op, target, vals, f := command(c)
+		if f != nil {
+			return nil, f
 		}
-		op, _ := cmd[0].(int64)
-		target, _ := cmd[1].(int64)
 		switch op {
 		case 0:
-			vals, _ := cmd[2].(map[string]any)
-			nid, f := s.create(rel, vals, "")
+			nid, f := s.create(rel, asValues(vals), "")
 			if f != nil {
 				return nil, f
 			}
 			ids = append(ids, nid)
 		case 1:
-			vals, _ := cmd[2].(map[string]any)
-			if f := s.write(rel, []int64{target}, vals, ""); f != nil {
+			if f := s.write(rel, []int64{target}, asValues(vals), ""); f != nil {
 				return nil, f
 			}
 		case 2, 3:
 			ids = slices.DeleteFunc(ids, func(x int64) bool { return x == target })
 			if op == 2 {
-				if f := s.unlink(rel, []int64{target}); f != nil {
-					return nil, f
-				}
+				s.unlink(rel, []int64{target})
 			}
 		case 4:
 			if _, ok := rel.records[target]; !ok {
-				return nil, missing(rel, target)
+				return nil, integrityError(rel, "id")
 			}
 			if !slices.Contains(ids, target) {
 				ids = append(ids, target)
@@ -451,25 +543,32 @@ func (s *Server) m2mCommands(fl Field, current, v any) ([]int64, *rpcFault) {
 		case 5:
 			ids = nil
 		case 6:
-			list, f := toIDs(cmd[2])
+			list, f := toIDs(vals)
 			if f != nil {
 				return nil, f
 			}
 			ids = list
 		default:
-			return nil, faultf(kindWarning, "ValueError: unknown x2many command %d", op)
+			return nil, raise("KeyError", "%d", op)
 		}
 	}
 	return ids, nil
 }
 
-func (s *Server) read(m *model, ids []int64, fieldsArg any, lang string) (any, *rpcFault) {
+// read reads the records ids, leaving out those that do not exist (7.0
+// raises nothing for them, to spare clients whose search and read are not
+// one transaction). One ID, not in a list, reads as one record or False.
+func (s *Server) read(m *model, idsArg, fieldsArg any, lang string) (any, *rpcFault) {
+	ids, f := toIDs(idsArg)
+	if f != nil {
+		return nil, f
+	}
 	var only []string
 	if list, ok := fieldsArg.([]any); ok {
 		for _, e := range list {
 			name, _ := e.(string)
 			if _, ok := m.fields[name]; !ok && name != "id" {
-				return nil, faultf(kindWarning, "ValueError: Invalid field '%s' on model '%s'", name, m.name)
+				return nil, raise("ValueError", "Invalid field %q on model %q", name, m.name)
 			}
 			only = append(only, name)
 		}
@@ -478,11 +577,17 @@ func (s *Server) read(m *model, ids []int64, fieldsArg any, lang string) (any, *
 	for _, id := range ids {
 		r, ok := m.records[id]
 		if !ok {
-			return nil, missing(m, id)
+			continue
 		}
 		vals := s.render(m, r, only, lang)
 		vals["id"] = id
 		out = append(out, vals)
+	}
+	if _, single := idsArg.(int64); single {
+		if len(out) == 0 {
+			return false, nil
+		}
+		return out[0], nil
 	}
 	return out, nil
 }
@@ -555,7 +660,17 @@ func (s *Server) wireValue(fl Field, v any, id int64) any {
 	return v
 }
 
-func (s *Server) fieldsGet(m *model, _ any, attrs any) map[string]any {
+// fieldsGet describes the fields allfields names (every field when it is
+// empty), with only the attributes named when Odoo 8's attributes is given.
+func (s *Server) fieldsGet(m *model, allfields, attrs any) map[string]any {
+	names := map[string]bool{}
+	if list, ok := allfields.([]any); ok {
+		for _, a := range list {
+			if name, ok := a.(string); ok {
+				names[name] = true
+			}
+		}
+	}
 	want := map[string]bool{}
 	if list, ok := attrs.([]any); ok {
 		for _, a := range list {
@@ -566,7 +681,10 @@ func (s *Server) fieldsGet(m *model, _ any, attrs any) map[string]any {
 	}
 	out := map[string]any{}
 	for name, fl := range m.fields {
-		desc := map[string]any{"type": fl.Type, "string": name, "translate": fl.Translate, "required": fl.Required}
+		if len(names) > 0 && !names[name] {
+			continue
+		}
+		desc := map[string]any{"type": fl.Type, "string": name, "translate": fl.Translate, "required": fl.Required, "readonly": false}
 		if fl.Relation != "" {
 			desc["relation"] = fl.Relation
 		}
@@ -582,17 +700,20 @@ func (s *Server) fieldsGet(m *model, _ any, attrs any) map[string]any {
 	return out
 }
 
-func (s *Server) search(m *model, domainArg any, kwargs map[string]any, offsetArg, limitArg, orderArg any) ([]int64, *rpcFault) {
+func (s *Server) search(m *model, domainArg any, context map[string]any, offsetArg, limitArg, orderArg any) ([]int64, *rpcFault) {
 	domain, _ := domainArg.([]any)
 	expr, rest, f := parseDomain(domain)
 	if f != nil {
 		return nil, f
 	}
 	if len(rest) > 0 {
-		return nil, faultf(kindOther, "ValueError: malformed domain %v", domain)
+		return nil, raise("ValueError", "malformed domain %v", domain)
+	}
+	if expr, f = s.resolveChildOf(m, expr); f != nil {
+		return nil, f
 	}
 	activeTest := true
-	if at, ok := contextOf(kwargs)["active_test"].(bool); ok {
+	if at, ok := context["active_test"].(bool); ok {
 		activeTest = at
 	}
 	_, hasActive := m.fields["active"]
@@ -602,7 +723,7 @@ func (s *Server) search(m *model, domainArg any, kwargs map[string]any, offsetAr
 		if filterActive && r.vals["active"] != true {
 			continue
 		}
-		ok, f := s.match(m, id, r, expr, langOf(kwargs))
+		ok, f := s.match(m, id, r, expr, langOf(context))
 		if f != nil {
 			return nil, f
 		}
@@ -637,7 +758,7 @@ func (s *Server) sort(m *model, ids []int64, order string) *rpcFault {
 			continue
 		}
 		if _, ok := m.fields[fs[0]]; !ok && fs[0] != "id" {
-			return faultf(kindOther, "ValueError: Invalid field %q in order %q", fs[0], order)
+			return raise("ValueError", "Sorting field %s not found on model %s", fs[0], m.name)
 		}
 		keys = append(keys, key{fs[0], len(fs) > 1 && strings.EqualFold(fs[1], "desc")})
 	}
@@ -667,5 +788,3 @@ func isEmpty(v any) bool {
 	s, isStr := v.(string)
 	return v == nil || (isBool && !b) || (isStr && s == "")
 }
-
-func (f *rpcFault) Error() string { return fmt.Sprint(f.text) }

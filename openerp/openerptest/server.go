@@ -1,9 +1,17 @@
-// Package openerptest is a fake OpenERP 7 server for tests and demos: real
-// HTTP and real XML-RPC on /xmlrpc/ (OpenERP 7: string fault codes) and
-// /xmlrpc/2/ (Odoo 8+: integer fault codes, search_read), in-memory models
-// with OpenERP's habits (False for empty values, many2one pairs, write_date,
-// x2many commands, domains, the lang context, active_test), call counters
-// and fault injection on demand.
+// Package openerptest is a fake OpenERP server for tests and demos that
+// follows OpenERP 7.0's own source: real HTTP and real XML-RPC, the
+// common service (version, login, authenticate) and the object service
+// (execute and execute_kw, with Python's rules for arguments, so a keyword
+// a method does not take is a TypeError), in-memory models with OpenERP's
+// habits (False for empty values, many2one pairs, write_date, x2many
+// commands, domains with child_of, the lang context, active_test, read
+// leaving missing records out, unlink of a missing record succeeding), its
+// faults spelled as 7.0 spells them, call counters and fault injection on
+// demand.
+//
+// By default it is an OpenERP 7.0 and serves only /xmlrpc/ (string fault
+// codes). With Options.Version 8 it is an Odoo 8: /xmlrpc/2/ too (integer
+// fault codes), search_read, and fields_get's attributes.
 package openerptest
 
 import (
@@ -14,6 +22,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -25,12 +34,16 @@ import (
 
 // Options set up a Server; zero values mean the defaults in brackets.
 type Options struct {
+	// Version is the major version the server plays: 7 (OpenERP 7.0) or 8
+	// (Odoo 8.0) [7].
+	Version  int
 	Database string // ["test"]
 	User     string // ["admin"]
 	Password string // ["admin"]
 	// Models replaces DefaultModels.
 	Models map[string]map[string]Field
-	// Now is the server's clock [time.Now].
+	// Now is the server's clock, which dates write_date and the Date
+	// header of every answer [time.Now].
 	Now func() time.Time
 }
 
@@ -40,19 +53,28 @@ type Server struct {
 	URL  string
 	opts Options
 	http *httptest.Server
-	uid  int64
 
-	mu     sync.Mutex
-	models map[string]*model
-	calls  map[string]int
+	mu       sync.Mutex
+	uid      int64
+	password string
+	models   map[string]*model
+	calls    map[string]int
+	requests map[string]int
 
 	faults       fakeserver.Faults
-	concurrency  float64 // the share of ORM calls that fail with a concurrency fault
+	retryAfter   time.Duration // the Retry-After of a throttled answer
+	concurrency  float64       // the share of ORM calls that fail with a concurrency fault
 	concurrentMu sync.Mutex
 }
 
 // New starts a fake server; Close stops it.
 func New(opts Options) *Server {
+	if opts.Version == 0 {
+		opts.Version = 7
+	}
+	if opts.Version != 7 && opts.Version != 8 {
+		panic(fmt.Sprintf("openerptest: version %d is neither 7 nor 8", opts.Version))
+	}
 	if opts.Database == "" {
 		opts.Database = "test"
 	}
@@ -68,7 +90,7 @@ func New(opts Options) *Server {
 	if opts.Models == nil {
 		opts.Models = DefaultModels()
 	}
-	s := &Server{opts: opts, uid: 1, models: map[string]*model{}, calls: map[string]int{}}
+	s := &Server{opts: opts, uid: 1, password: opts.Password, models: map[string]*model{}, calls: map[string]int{}, requests: map[string]int{}}
 	for name, flds := range opts.Models {
 		s.models[name] = newModel(name, flds)
 	}
@@ -80,10 +102,36 @@ func New(opts Options) *Server {
 // Close stops the server.
 func (s *Server) Close() { s.http.Close() }
 
-// Config is a client configuration for this server on path (openerp.PathV7
-// or openerp.PathV8).
-func (s *Server) Config(path string) openerp.Config {
-	return openerp.Config{URL: s.URL, Database: s.opts.Database, User: s.opts.User, Password: s.opts.Password, Path: path}
+// Config is a client configuration for this server: its URL and
+// credentials, and no Path, so that the client picks the paths from the
+// server's version.
+func (s *Server) Config() openerp.Config {
+	return openerp.Config{URL: s.URL, Database: s.opts.Database, User: s.opts.User, Password: s.opts.Password}
+}
+
+// SetPassword changes the user's password, as an administrator would:
+// calls with the old one are refused from now on.
+func (s *Server) SetPassword(password string) {
+	s.mu.Lock()
+	s.password = password
+	s.mu.Unlock()
+}
+
+// SetUserID gives the user another uid, as restoring the database from
+// another server's backup can: calls with the old uid are refused, and a
+// new login answers the new one.
+func (s *Server) SetUserID(uid int64) {
+	s.mu.Lock()
+	s.uid = uid
+	s.mu.Unlock()
+}
+
+// Requests is how many requests reached path ("/xmlrpc/object",
+// "/xmlrpc/2/common"), served or not.
+func (s *Server) Requests(path string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests[path]
 }
 
 // Calls is how many times method was called on model; common calls
@@ -100,6 +148,7 @@ const (
 	faultDrop           = "drop"
 	faultCommitThenDrop = "commit then drop"
 	faultGarbage        = "garbage"
+	faultThrottle       = "429"
 )
 
 // Latency delays every answer by d.
@@ -125,6 +174,16 @@ func (s *Server) DropConnections(n int) { s.faults.Arm(faultDrop, n) }
 // without an answer: the caller cannot know that the work was done.
 func (s *Server) CommitThenDrop(n int) { s.faults.Arm(faultCommitThenDrop, n) }
 
+// Throttle answers the next n calls with 429 Too Many Requests and a
+// Retry-After of retryAfter (whole seconds), as a rate-limiting proxy in
+// front of OpenERP would.
+func (s *Server) Throttle(n int, retryAfter time.Duration) {
+	s.concurrentMu.Lock()
+	s.retryAfter = retryAfter
+	s.concurrentMu.Unlock()
+	s.faults.Arm(faultThrottle, n)
+}
+
 // Garbage answers the next n calls with a 200 that is not XML-RPC.
 func (s *Server) Garbage(n int) { s.faults.Arm(faultGarbage, n) }
 
@@ -136,13 +195,20 @@ func (s *Server) concurrencyFault() bool {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	var v7 bool
-	var endpoint string
+	s.mu.Lock()
+	s.requests[r.URL.Path]++
+	s.mu.Unlock()
+	var legacy bool
+	var service string
 	switch r.URL.Path {
 	case "/xmlrpc/common", "/xmlrpc/object":
-		v7, endpoint = true, strings.TrimPrefix(r.URL.Path, "/xmlrpc/")
+		legacy, service = true, strings.TrimPrefix(r.URL.Path, "/xmlrpc/")
 	case "/xmlrpc/2/common", "/xmlrpc/2/object":
-		endpoint = strings.TrimPrefix(r.URL.Path, "/xmlrpc/2/")
+		if s.opts.Version < 8 {
+			http.NotFound(w, r) // OpenERP 7.0 has no /xmlrpc/2/
+			return
+		}
+		service = strings.TrimPrefix(r.URL.Path, "/xmlrpc/2/")
 	default:
 		http.NotFound(w, r)
 		return
@@ -151,12 +217,20 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "XML-RPC takes POST", http.StatusMethodNotAllowed)
 		return
 	}
+	w.Header().Set("Date", s.opts.Now().UTC().Format(http.TimeFormat)) // the server's clock
 	if !s.faults.Delay(r.Context()) {
 		return
 	}
 	switch {
 	case s.faults.Take(fault503):
 		http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
+		return
+	case s.faults.Take(faultThrottle):
+		s.concurrentMu.Lock()
+		secs := int(s.retryAfter / time.Second)
+		s.concurrentMu.Unlock()
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		http.Error(w, "Too Many Requests", http.StatusTooManyRequests)
 		return
 	case s.faults.Take(faultDrop):
 		fakeserver.HangUp(w)
@@ -172,29 +246,27 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	method, params, err := wire.DecodeCall(body)
 	if err != nil {
-		s.writeFault(w, v7, faultf(kindOther, "ExpatError: %v", err))
+		s.writeFault(w, legacy, raise("ExpatError", "%v", err))
 		return
 	}
 	var result any
 	var fault *rpcFault
-	if endpoint == "common" {
+	if service == "common" {
 		result, fault = s.common(method, params)
-	} else if method == "execute_kw" && s.concurrencyFault() {
-		fault = faultf(kindConcurrency, "could not serialize access due to concurrent update")
 	} else {
-		result, fault = s.object(v7, method, params)
+		result, fault = s.object(method, params)
 	}
 	if s.faults.Take(faultCommitThenDrop) {
 		fakeserver.HangUp(w)
 		return
 	}
 	if fault != nil {
-		s.writeFault(w, v7, fault)
+		s.writeFault(w, legacy, fault)
 		return
 	}
 	out, err := wire.EncodeResponse(result)
 	if err != nil {
-		s.writeFault(w, v7, faultf(kindOther, "cannot marshal %T: %v", result, err))
+		s.writeFault(w, legacy, raise("TypeError", "cannot marshal %T objects", result))
 		return
 	}
 	w.Header().Set("Content-Type", "text/xml")
@@ -207,93 +279,10 @@ func (s *Server) count(model, method string) {
 	s.mu.Unlock()
 }
 
-func (s *Server) common(method string, params []any) (any, *rpcFault) {
-	s.count("", method)
-	switch method {
-	case "version":
-		return map[string]any{"server_version": "7.0", "server_version_info": []any{int64(7), int64(0), int64(0), "final", int64(0)}, "protocol_version": int64(1)}, nil
-	case "login":
-		if len(params) != 3 {
-			return nil, faultf(kindOther, "TypeError: login() takes exactly 3 arguments (%d given)", len(params))
-		}
-		if params[0] == s.opts.Database && params[1] == s.opts.User && params[2] == s.opts.Password {
-			return s.uid, nil
-		}
-		return false, nil
-	}
-	return nil, faultf(kindOther, "NameError: method %q is not supported", method)
-}
-
-func (s *Server) object(v7 bool, method string, params []any) (any, *rpcFault) {
-	if method != "execute_kw" {
-		return nil, faultf(kindOther, "NameError: method %q is not supported", method)
-	}
-	if len(params) < 6 {
-		return nil, faultf(kindOther, "TypeError: execute_kw() takes at least 6 arguments (%d given)", len(params))
-	}
-	uid, _ := params[1].(int64)
-	if params[0] != s.opts.Database || uid != s.uid || params[2] != s.opts.Password {
-		return nil, &rpcFault{kind: kindAccessDenied, text: "AccessDenied"}
-	}
-	modelName, _ := params[3].(string)
-	method, _ = params[4].(string)
-	args, _ := params[5].([]any)
-	kwargs := map[string]any{}
-	if len(params) > 6 {
-		if kw, ok := params[6].(map[string]any); ok {
-			kwargs = kw
-		}
-	}
-	s.count(modelName, method)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, ok := s.models[modelName]
-	if !ok {
-		return nil, faultf(kindOther, "KeyError: %q", modelName)
-	}
-	return s.dispatch(v7, m, method, args, kwargs)
-}
-
-// rpcFault is a fault before it is spelled for OpenERP 7 or Odoo.
-type rpcFault struct {
-	kind faultKind
-	text string
-}
-
-type faultKind int
-
-const (
-	kindOther faultKind = iota
-	kindWarning
-	kindMissing
-	kindAccessDenied
-	kindAccessError
-	kindConcurrency
-)
-
-func faultf(kind faultKind, format string, args ...any) *rpcFault {
-	return &rpcFault{kind: kind, text: fmt.Sprintf(format, args...)}
-}
-
-// writeFault spells a fault as OpenERP 7 does (a string faultCode: the
-// warning, "AccessDenied", or the exception's text, with the traceback in
-// faultString) or as Odoo 8+ does (integer codes).
-func (s *Server) writeFault(w http.ResponseWriter, v7 bool, f *rpcFault) {
-	traceback := "Traceback (most recent call last):\n  File \"openerp/service/web_services.py\", line 1, in dispatch\n" + f.text
-	var code any
-	if v7 {
-		switch f.kind {
-		case kindWarning:
-			code = "warning -- Error\n\n" + f.text
-		case kindAccessDenied:
-			code = "AccessDenied"
-		default:
-			code = f.text
-		}
-	} else {
-		code = map[faultKind]int64{kindOther: 1, kindConcurrency: 1, kindWarning: 2, kindMissing: 2, kindAccessDenied: 3, kindAccessError: 4}[f.kind]
-	}
-	out, err := wire.EncodeFault(wire.Fault{Code: code, String: traceback})
+// writeFault answers a fault as OpenERP does: with 200 OK.
+func (s *Server) writeFault(w http.ResponseWriter, legacy bool, f *rpcFault) {
+	code, faultString := f.spell(legacy)
+	out, err := wire.EncodeFault(wire.Fault{Code: code, String: faultString})
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
@@ -316,7 +305,7 @@ func (s *Server) Seed(modelName string, records ...map[string]any) []int64 {
 	for i, r := range records {
 		id, fault := s.create(m, r, "")
 		if fault != nil {
-			panic(fmt.Sprintf("openerptest: seed %s: %s", modelName, fault.text))
+			panic(fmt.Sprintf("openerptest: seed %s: %v", modelName, fault))
 		}
 		ids[i] = id
 	}
@@ -344,7 +333,7 @@ func (s *Server) SeedJSON(r io.Reader) (map[string][]int64, error) {
 		for _, rec := range recs {
 			id, fault := s.create(m, jsonValues(rec).(map[string]any), "")
 			if fault != nil {
-				return out, fmt.Errorf("openerptest: seed %s: %s", name, fault.text)
+				return out, fmt.Errorf("openerptest: seed %s: %v", name, fault)
 			}
 			out[name] = append(out[name], id)
 		}

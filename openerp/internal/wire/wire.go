@@ -1,15 +1,14 @@
 // Package wire encodes and decodes XML-RPC messages for the OpenERP client
-// and its fake server, with github.com/kolo/xmlrpc doing the value codec.
-// kolo's own client is not used: it runs one call at a time, takes no
+// and its fake server. github.com/kolo/xmlrpc encodes the values; decoding
+// is this package's own (decode.go), because kolo reads an empty string as
+// nil. kolo's client is not used: it runs one call at a time, takes no
 // context, and reads a fault's code as an int, which loses OpenERP 7's string
 // codes.
 package wire
 
 import (
 	"bytes"
-	"encoding/xml"
 	"errors"
-	"fmt"
 
 	"github.com/kolo/xmlrpc"
 )
@@ -67,59 +66,6 @@ func wrap(open string, val []byte, close string) []byte {
 	b.Write(val)
 	b.WriteString(close)
 	return b.Bytes()
-}
-
-// DecodeResponse decodes a methodResponse: its value, or its fault.
-func DecodeResponse(body []byte) (any, *Fault, error) {
-	if isFault(body) {
-		var m map[string]any
-		if err := xmlrpc.Response(body).Unmarshal(&m); err != nil {
-			return nil, nil, fmt.Errorf("decode fault: %w", err)
-		}
-		s, _ := m["faultString"].(string)
-		return nil, &Fault{Code: m["faultCode"], String: s}, nil
-	}
-	if !bytes.Contains(body, []byte("<methodResponse")) {
-		return nil, nil, fmt.Errorf("not an XML-RPC response: %q", head(body))
-	}
-	var v any
-	if err := xmlrpc.Response(body).Unmarshal(&v); err != nil {
-		return nil, nil, fmt.Errorf("decode response: %w", err)
-	}
-	return v, nil, nil
-}
-
-// isFault reports whether a response is a fault, looking only at the
-// elements before the first value.
-func isFault(body []byte) bool {
-	i := bytes.Index(body, []byte("<value"))
-	if i < 0 {
-		i = len(body)
-	}
-	return bytes.Contains(body[:i], []byte("<fault>"))
-}
-
-// DecodeCall decodes a methodCall into its name and parameters.
-func DecodeCall(body []byte) (string, []any, error) {
-	var call struct {
-		Method string `xml:"methodName"`
-		Params []struct {
-			Value struct {
-				Inner []byte `xml:",innerxml"`
-			} `xml:"value"`
-		} `xml:"params>param"`
-	}
-	if err := xml.Unmarshal(body, &call); err != nil {
-		return "", nil, fmt.Errorf("decode call: %w", err)
-	}
-	params := make([]any, len(call.Params))
-	for i, p := range call.Params {
-		wrapped := append(append([]byte("<value>"), p.Value.Inner...), "</value>"...)
-		if err := xmlrpc.Response(wrapped).Unmarshal(&params[i]); err != nil {
-			return "", nil, fmt.Errorf("decode param %d of %s: %w", i, call.Method, err)
-		}
-	}
-	return call.Method, params, nil
 }
 
 func head(b []byte) []byte {

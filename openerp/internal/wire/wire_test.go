@@ -8,6 +8,7 @@ import (
 )
 
 func TestCallRoundTrip(t *testing.T) {
+	t.Parallel()
 	body, err := EncodeCall("execute_kw", "db", int64(1), "pw", "res.partner", "write",
 		[]any{[]any{int64(3)}, map[string]any{"name": "Ada", "parent_id": false, "date": "2026-01-02 02:04:05"}})
 	require.NoError(t, err)
@@ -20,6 +21,7 @@ func TestCallRoundTrip(t *testing.T) {
 }
 
 func TestResponseAndFaultRoundTrip(t *testing.T) {
+	t.Parallel()
 	body, err := EncodeResponse([]any{map[string]any{"id": int64(1), "parent_id": []any{int64(2), "Acme"}, "email": false}})
 	require.NoError(t, err)
 	v, f, err := DecodeResponse(body)
@@ -48,6 +50,7 @@ func TestResponseAndFaultRoundTrip(t *testing.T) {
 }
 
 func TestDecodeResponseRejectsNonXMLRPC(t *testing.T) {
+	t.Parallel()
 	_, _, err := DecodeResponse([]byte("<html>502 Bad Gateway</html>"))
 	assert.ErrorContains(t, err, "not an XML-RPC response")
 }

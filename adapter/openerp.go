@@ -1,0 +1,418 @@
+package adapter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/openerp"
+)
+
+// OpenERP is one OpenERP model as the connector's flows see it: a
+// connector.Adapter, Finder, Archiver and ActiveChecker over an
+// openerp.Client.
+//
+// It reads OpenERP's False as "no value" (nil) for every field but the
+// booleans, so that mappers see absent values alike on both sides.
+type OpenERP struct {
+	// Client calls the OpenERP database; several adapters share one.
+	Client *openerp.Client
+	// Model is the OpenERP model this adapter is: res.partner.
+	Model string
+	// Fields are read by Read and ReadMany; nil means every field.
+	Fields []string
+	// RefField is a char field of Model that Create fills with the
+	// record's reference and FindByRef searches, so that a create whose
+	// answer was lost is found again. Empty: FindByRef finds nothing.
+	RefField string
+	// Context goes with every call.
+	Context openerp.Context
+	// Languages are the languages of translatable fields (fr_FR, de_DE);
+	// the first is the one whose text is also stored as the source value.
+	Languages []string
+	// Translatable lists the fields Read returns as connector.Translations,
+	// read once per language. Create and Update write any
+	// connector.Translations value once per language, whatever this says.
+	Translatable []string
+	// PageSize is how many IDs one search call returns; zero means 1000.
+	PageSize int
+
+	typesMu sync.Mutex
+	types   map[string]string
+}
+
+var (
+	_ connector.Adapter       = (*OpenERP)(nil)
+	_ connector.Finder        = (*OpenERP)(nil)
+	_ connector.Archiver      = (*OpenERP)(nil)
+	_ connector.ActiveChecker = (*OpenERP)(nil)
+)
+
+// Search implements connector.Adapter: the records whose write_date is in
+// [from, to), oldest change first, page by page.
+func (a *OpenERP) Search(ctx context.Context, from, to time.Time) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		domain := openerp.And(openerp.Where("write_date", ">=", from.UTC()), openerp.Where("write_date", "<", to.UTC()))
+		size := a.PageSize
+		if size <= 0 {
+			size = 1000
+		}
+		for offset := 0; ; offset += size {
+			ids, err := a.Client.Search(ctx, a.Model, domain, openerp.SearchOptions{
+				Offset: offset, Limit: size, Order: "write_date asc, id asc",
+				Context: a.Context.WithActiveTest(false),
+			})
+			if err != nil {
+				yield("", openerpError(err))
+				return
+			}
+			for _, id := range ids {
+				if !yield(strconv.FormatInt(id, 10), nil) {
+					return
+				}
+			}
+			if len(ids) < size {
+				return
+			}
+		}
+	}
+}
+
+// Read implements connector.Adapter.
+func (a *OpenERP) Read(ctx context.Context, id string) (connector.Record, error) {
+	n, err := parseOpenERPID(a.Model, id)
+	if err != nil {
+		return connector.Record{}, err
+	}
+	recs, err := a.read(ctx, []int64{n})
+	if err != nil {
+		return connector.Record{}, openerpError(fmt.Errorf("%s %d: %w", a.Model, n, err))
+	}
+	if len(recs) == 0 { // OpenERP's read leaves a missing record out
+		return connector.Record{}, a.notFound(n)
+	}
+	return recs[0], nil
+}
+
+// ReadMany reads the records ids as Read does, in as few calls as a batch
+// allows: their fields in one read per openerp.Config.ReadBatchSize IDs,
+// and their translatable fields in one read per language for the whole
+// batch, where Read costs those calls for each record. Records that do not
+// exist are left out; the others come in the order of ids.
+func (a *OpenERP) ReadMany(ctx context.Context, ids []string) ([]connector.Record, error) {
+	nums := make([]int64, len(ids))
+	for i, id := range ids {
+		n, err := parseOpenERPID(a.Model, id)
+		if err != nil {
+			return nil, err
+		}
+		nums[i] = n
+	}
+	recs, err := a.read(ctx, nums)
+	if err != nil {
+		return nil, openerpError(fmt.Errorf("%s: %w", a.Model, err))
+	}
+	return recs, nil
+}
+
+// read reads the records nums with their translations; it returns the
+// client's errors as they are.
+func (a *OpenERP) read(ctx context.Context, nums []int64) ([]connector.Record, error) {
+	types, err := a.fieldTypes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fields := a.Fields
+	if len(fields) > 0 {
+		fields = append(slices.Clone(fields), "write_date")
+	}
+	rows, err := a.Client.Read(ctx, a.Model, nums, fields, a.Context)
+	if err != nil {
+		return nil, err
+	}
+	recs := make([]connector.Record, len(rows))
+	index := make(map[int64]int, len(rows))
+	found := make([]int64, len(rows))
+	for i, v := range rows {
+		rec := connector.Record{ID: strconv.FormatInt(v.ID(), 10), Fields: make(map[string]any, len(v))}
+		rec.UpdatedAt, _ = v.Time("write_date")
+		for k, x := range v {
+			rec.Fields[k] = openerpNoValue(x, types[k])
+		}
+		// The version is not content: the flows hash Fields to tell a
+		// change, and every write moves write_date.
+		delete(rec.Fields, "write_date")
+		delete(rec.Fields, "__last_update")
+		rec.Archived = rec.Fields["active"] == false
+		recs[i], index[v.ID()], found[i] = rec, i, v.ID()
+	}
+	if len(a.Translatable) == 0 || len(a.Languages) == 0 || len(found) == 0 {
+		return recs, nil
+	}
+	for _, rec := range recs {
+		for _, f := range a.Translatable {
+			rec.Fields[f] = connector.Translations{}
+		}
+	}
+	byLang, err := a.Client.ReadTranslations(ctx, a.Model, found, a.Translatable, a.Languages)
+	if err != nil {
+		return nil, err
+	}
+	for lang, rows := range byLang {
+		for _, row := range rows {
+			i, ok := index[row.ID()]
+			if !ok {
+				continue
+			}
+			for _, f := range a.Translatable {
+				if x := openerpNoValue(row[f], types[f]); x != nil {
+					recs[i].Fields[f].(connector.Translations)[lang] = x
+				}
+			}
+		}
+	}
+	return recs, nil
+}
+
+func (a *OpenERP) firstLanguage() string {
+	if len(a.Languages) == 0 {
+		return ""
+	}
+	return a.Languages[0]
+}
+
+// noValue reads OpenERP's False as no value, but for a boolean.
+func openerpNoValue(x any, typ string) any {
+	if b, ok := x.(bool); ok && !b && typ != "boolean" {
+		return nil
+	}
+	return x
+}
+
+// splitTranslations takes the connector.Translations out of values: each
+// language's text goes in byLang, and the source value in vals: the text
+// of the first language, or on a create (where a required field needs
+// one) of any.
+func (a *OpenERP) splitTranslations(values map[string]any, create bool) (openerp.Values, map[string]openerp.Values) {
+	vals := openerp.Values{}
+	var byLang map[string]openerp.Values
+	for k, v := range values {
+		tr, ok := v.(connector.Translations)
+		if !ok {
+			vals[k] = v
+			continue
+		}
+		if _, first := tr[a.firstLanguage()]; first || create {
+			vals[k] = tr.BaseValue(a.Languages)
+		}
+		for lang, text := range tr {
+			if byLang == nil {
+				byLang = map[string]openerp.Values{}
+			}
+			if byLang[lang] == nil {
+				byLang[lang] = openerp.Values{}
+			}
+			byLang[lang][k] = text
+		}
+	}
+	return vals, byLang
+}
+
+// Create implements connector.Adapter.
+//
+// Translations are written after the create, one write per language: a
+// create whose translations fail is found again by its reference, and the
+// retry's update writes them.
+func (a *OpenERP) Create(ctx context.Context, ref string, values map[string]any) (string, error) {
+	vals, byLang := a.splitTranslations(values, true)
+	if a.RefField != "" && ref != "" {
+		vals[a.RefField] = ref
+	}
+	id, err := a.Client.Create(ctx, a.Model, vals, a.Context)
+	if err != nil {
+		return "", openerpError(fmt.Errorf("%s for %q: %w", a.Model, ref, err))
+	}
+	if err := a.Client.WriteTranslations(ctx, a.Model, []int64{id}, byLang); err != nil {
+		return "", openerpError(fmt.Errorf("%s %d: %w", a.Model, id, err))
+	}
+	return strconv.FormatInt(id, 10), nil
+}
+
+// Update implements connector.Adapter.
+func (a *OpenERP) Update(ctx context.Context, id string, values map[string]any) error {
+	n, err := parseOpenERPID(a.Model, id)
+	if err != nil {
+		return err
+	}
+	vals, byLang := a.splitTranslations(values, false)
+	if err := a.Client.Write(ctx, a.Model, []int64{n}, vals, a.Context); err != nil {
+		return openerpError(fmt.Errorf("%s %d: %w", a.Model, n, err))
+	}
+	if err := a.Client.WriteTranslations(ctx, a.Model, []int64{n}, byLang); err != nil {
+		return openerpError(fmt.Errorf("%s %d: %w", a.Model, n, err))
+	}
+	return nil
+}
+
+// Delete implements connector.Adapter. OpenERP's unlink of a record that
+// does not exist succeeds, so Delete looks for it first (archived ones
+// included) to report it as not found.
+func (a *OpenERP) Delete(ctx context.Context, id string) error {
+	n, err := parseOpenERPID(a.Model, id)
+	if err != nil {
+		return err
+	}
+	found, err := a.Client.Search(ctx, a.Model, openerp.Where("id", "=", n), openerp.SearchOptions{Context: a.Context.WithActiveTest(false)})
+	if err != nil {
+		return openerpError(fmt.Errorf("%s %d: %w", a.Model, n, err))
+	}
+	if len(found) == 0 {
+		return a.notFound(n)
+	}
+	if err := a.Client.Unlink(ctx, a.Model, []int64{n}); err != nil {
+		return openerpError(fmt.Errorf("%s %d: %w", a.Model, n, err))
+	}
+	return nil
+}
+
+// notFound is the error of a record that does not exist.
+func (a *OpenERP) notFound(id int64) error {
+	return connector.Permanent(fmt.Errorf("openerp: %s %d: %w: %w", a.Model, id, openerp.ErrMissing, connector.ErrNotFound))
+}
+
+// Now returns OpenERP's own clock (openerp.Client.ServerTime), by which it
+// dates write_date: the engine dates its change searches and watermarks by
+// it, never by the host's clock.
+func (a *OpenERP) Now(ctx context.Context) (time.Time, error) {
+	t, err := a.Client.ServerTime(ctx)
+	return t, openerpError(err)
+}
+
+// Archive implements connector.Archiver.
+func (a *OpenERP) Archive(ctx context.Context, id string) error {
+	return a.Update(ctx, id, map[string]any{"active": false})
+}
+
+// Active implements connector.ActiveChecker: one search for the records
+// that exist (archived included) and one for the active ones.
+func (a *OpenERP) Active(ctx context.Context, ids []string) (map[string]bool, error) {
+	nums := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		n, err := parseOpenERPID(a.Model, id)
+		if err != nil {
+			return nil, err
+		}
+		nums = append(nums, n)
+	}
+	exist, err := a.Client.Search(ctx, a.Model, openerp.Where("id", "in", nums), openerp.SearchOptions{Context: a.Context.WithActiveTest(false)})
+	if err != nil {
+		return nil, openerpError(err)
+	}
+	active, err := a.Client.Search(ctx, a.Model, openerp.Where("id", "in", nums), openerp.SearchOptions{Context: a.Context})
+	if err != nil {
+		return nil, openerpError(err)
+	}
+	out := make(map[string]bool, len(exist))
+	for _, n := range exist {
+		out[strconv.FormatInt(n, 10)] = false
+	}
+	for _, n := range active {
+		out[strconv.FormatInt(n, 10)] = true
+	}
+	return out, nil
+}
+
+// RefOf implements connector.Finder: the record's RefField, which Create
+// fills with the reference of the create.
+func (a *OpenERP) RefOf(rec connector.Record) string {
+	if a.RefField == "" {
+		return ""
+	}
+	ref, _ := rec.Fields[a.RefField].(string)
+	return ref
+}
+
+// FindByRef implements connector.Finder, archived records included.
+func (a *OpenERP) FindByRef(ctx context.Context, ref string) (string, error) {
+	if a.RefField == "" {
+		return "", fmt.Errorf("openerp: %s has no reference field: %w", a.Model, connector.ErrNotFound)
+	}
+	ids, err := a.Client.Search(ctx, a.Model, openerp.Where(a.RefField, "=", ref), openerp.SearchOptions{Limit: 1, Context: a.Context.WithActiveTest(false)})
+	if err != nil {
+		return "", openerpError(err)
+	}
+	if len(ids) == 0 {
+		return "", fmt.Errorf("openerp: %s %s=%q: %w", a.Model, a.RefField, ref, connector.ErrNotFound)
+	}
+	return strconv.FormatInt(ids[0], 10), nil
+}
+
+// fieldTypes learns the model's field types once, to tell a boolean's False
+// from the False of an empty value.
+func (a *OpenERP) fieldTypes(ctx context.Context) (map[string]string, error) {
+	a.typesMu.Lock()
+	defer a.typesMu.Unlock()
+	if a.types != nil {
+		return a.types, nil
+	}
+	desc, err := a.Client.FieldsGet(ctx, a.Model, []string{"type"}, nil)
+	if err != nil {
+		return nil, err
+	}
+	types := make(map[string]string, len(desc))
+	for name, d := range desc {
+		types[name], _ = d["type"].(string)
+	}
+	a.types = types
+	return types, nil
+}
+
+func parseOpenERPID(model, id string) (int64, error) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, connector.Permanent(fmt.Errorf("openerp: %s: %q is not a record ID", model, id))
+	}
+	return n, nil
+}
+
+// openerpError turns the OpenERP client's error, which states facts, into
+// the engine's decision:
+//
+//   - a missing record is permanent and wraps connector.ErrNotFound, which
+//     the flows read as "gone" (OpenERP 7 words some of these as access
+//     errors; the client has sorted them already);
+//   - what the client calls temporary (a concurrency fault, a 5xx, 429,
+//     408, a network failure or timeout) is retryable, not before the
+//     server's Retry-After when it gave one;
+//   - the caller's cancellation and a fault of unknown kind (most often a
+//     server bug) are left to the queue's default: retried with backoff
+//     until the attempts run out;
+//   - anything else (access, validation, a bad call, a value XML-RPC cannot
+//     carry, an answer that is not XML-RPC, a redirect, a 4xx) is
+//     permanent: a retry would fail the same way.
+func openerpError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var f *openerp.Fault
+	switch {
+	case errors.Is(err, openerp.ErrMissing):
+		return connector.Permanent(fmt.Errorf("%w: %w", err, connector.ErrNotFound))
+	case openerp.Temporary(err):
+		if d := openerp.RetryAfter(err); d > 0 {
+			return connector.Retryable(err, connector.After(d))
+		}
+		return connector.Retryable(err)
+	case errors.Is(err, context.Canceled):
+		return err
+	case errors.As(err, &f) && f.Kind == openerp.FaultOther:
+		return err
+	}
+	return connector.Permanent(err)
+}
