@@ -56,6 +56,12 @@ type ModelSettings struct {
 	LocalModel string
 	// Fields renames OpenERP fields: the default name to the database's.
 	Fields map[string]string
+	// RefField names the OpenERP field (a char) that keeps the QoQa
+	// reference of a record an import created: written in the create
+	// itself and searched before creating, so that a create whose answer
+	// or binding was lost is found again instead of made twice. Empty
+	// keeps the components' default for the model.
+	RefField string
 }
 
 // DefaultDeletePolicies is what a local deletion does per model when the

@@ -54,11 +54,11 @@ func DefaultModels() map[string]map[string]Field {
 			"name": required(f("char")), "field_description": tr("char"), "attribute_type": required(f("selection")), "translate": f("boolean"),
 		}),
 		"sale.shop": fields(map[string]Field{"name": required(f("char"))}),
-		"qoqa.deal": fields(map[string]Field{"name": tr("char")}),
+		"qoqa.deal": fields(map[string]Field{"name": tr("char"), "qoqa_id": f("char")}),
 		"qoqa.offer": fields(map[string]Field{
 			"name": tr("char"), "description": tr("text"), "shop_id": m2o("sale.shop"), "deal_id": m2o("qoqa.deal"),
 			"date_begin": f("datetime"), "date_end": f("datetime"), "active": f("boolean"), "currency": f("char"),
-			"position_ids": o2m("qoqa.offer.position", "offer_id"),
+			"position_ids": o2m("qoqa.offer.position", "offer_id"), "qoqa_id": f("char"),
 		}),
 		"qoqa.offer.position": fields(map[string]Field{
 			"offer_id": m2o("qoqa.offer"), "product_id": m2o("product.product"), "unit_price": f("float"),
@@ -67,7 +67,7 @@ func DefaultModels() map[string]map[string]Field {
 		"qoqa.voucher": fields(map[string]Field{
 			"name": f("char"), "code": required(f("char")), "partner_id": m2o("res.partner"), "amount": f("float"),
 			"remaining_amount": f("float"), "currency": f("char"), "date_start": f("date"), "date_expire": f("date"),
-			"description": f("text"), "active": f("boolean"),
+			"description": f("text"), "active": f("boolean"), "qoqa_id": f("char"),
 		}),
 		"res.partner": fields(map[string]Field{
 			"name": required(f("char")), "email": f("char"), "lang": f("char"), "customer": f("boolean"), "is_company": f("boolean"),

@@ -1,0 +1,35 @@
+package qoqav1
+
+// model is what this package knows of one model: its QoQa endpoint, its
+// default OpenERP model, and how its OpenERP records are read.
+type model struct {
+	// endpoint is the QoQa resource (shared/QOQA_API.md).
+	endpoint string
+	// local is the default OpenERP model (shared/OPENERP.md).
+	local string
+	// refField is the default OpenERP field that keeps the QoQa
+	// reference of a record an import created, written in the create
+	// itself and searched before creating; "" for none (the backend's
+	// ModelSettings.RefField sets one).
+	refField string
+	// fields are the OpenERP fields read, by their default names: every
+	// field a mapper of either direction reads. nil reads every field.
+	fields []string
+	// translatable are the fields read and written once per language.
+	translatable []string
+}
+
+// catalogue holds every model of the default backend, by the connector's
+// name for it (the name of its bindings and jobs).
+var catalogue = map[string]model{
+	"shop":      {endpoint: "shop", local: "sale.shop", fields: []string{"name"}},
+	"deal":      {endpoint: "deal", local: "qoqa.deal", refField: "qoqa_id", fields: []string{"name"}, translatable: []string{"name"}},
+	"product":   {endpoint: "product", local: "product.template", translatable: []string{"name", "description", "description_sale"}},
+	"variation": {endpoint: "variation", local: "product.product", translatable: []string{"name"}},
+	"offer":     {endpoint: "offer", local: "qoqa.offer", refField: "qoqa_id", translatable: []string{"name", "description"}},
+	"voucher":   {endpoint: "voucher", local: "qoqa.voucher", refField: "qoqa_id"},
+	"user":      {endpoint: "user", local: "res.partner", refField: "ref"},
+	"customer":  {endpoint: "customer", local: "res.partner", refField: "ref"},
+	"address":   {endpoint: "address", local: "res.partner", refField: "ref"},
+	"order":     {endpoint: "order", local: "sale.order", refField: "client_order_ref"},
+}
