@@ -65,13 +65,13 @@ func openSQL(ctx context.Context, db *sql.DB, d dialect, backend string) (*SQL, 
 		{&s.byLocal, `SELECT ` + bindingColumns + ` FROM qoqasync_bindings WHERE backend = $1 AND model = $2 AND local_id = $3`},
 		{&s.bind, `
 		INSERT INTO qoqasync_bindings (backend, ` + bindingColumns + `)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		ON CONFLICT (backend, model, local_id) DO UPDATE
 		SET synced_at_us = excluded.synced_at_us, export_hash = excluded.export_hash,
 			remote_version_us = excluded.remote_version_us, local_version_us = excluded.local_version_us,
 			remote_hash = excluded.remote_hash, local_hash = excluded.local_hash,
 			import_hash = excluded.import_hash, remote_state = excluded.remote_state,
-			generation = excluded.generation
+			generation = excluded.generation, writing = excluded.writing
 		WHERE qoqasync_bindings.remote_id = excluded.remote_id`},
 	} {
 		var err error
@@ -87,25 +87,26 @@ func openSQL(ctx context.Context, db *sql.DB, d dialect, backend string) (*SQL, 
 func (s *SQL) Close() error { return s.db.Close() }
 
 const bindingColumns = `model, remote_id, local_id, synced_at_us, export_hash,
-	remote_version_us, local_version_us, remote_hash, local_hash, import_hash, remote_state, generation`
+	remote_version_us, local_version_us, remote_hash, local_hash, import_hash, remote_state, generation, writing`
 
 func scanBinding(row interface{ Scan(...any) error }) (connector.Binding, error) {
 	var b connector.Binding
 	var at int64
 	var remoteVersion, localVersion sql.NullInt64
-	var state string
+	var state, writing string
 	err := row.Scan(&b.Model, &b.RemoteID, &b.LocalID, &at, &b.ExportHash,
-		&remoteVersion, &localVersion, &b.RemoteHash, &b.LocalHash, &b.ImportHash, &state, &b.Generation)
+		&remoteVersion, &localVersion, &b.RemoteHash, &b.LocalHash, &b.ImportHash, &state, &b.Generation, &writing)
 	b.SyncedAt = fromMicro(at)
 	b.RemoteVersion, b.LocalVersion = fromNullMicro(remoteVersion), fromNullMicro(localVersion)
-	b.RemoteState = connector.RemoteState(state)
+	b.RemoteState, b.Writing = connector.RemoteState(state), connector.Direction(writing)
 	return b, err
 }
 
 // bindingArgs are the values of the bind statement's parameters.
 func (s *SQL) bindingArgs(b connector.Binding) []any {
 	return []any{s.backend, b.Model, b.RemoteID, b.LocalID, toMicro(b.SyncedAt), b.ExportHash,
-		toNullMicro(b.RemoteVersion), toNullMicro(b.LocalVersion), b.RemoteHash, b.LocalHash, b.ImportHash, string(b.RemoteState), b.Generation}
+		toNullMicro(b.RemoteVersion), toNullMicro(b.LocalVersion), b.RemoteHash, b.LocalHash, b.ImportHash, string(b.RemoteState), b.Generation,
+		string(b.Writing)}
 }
 
 func (s *SQL) one(ctx context.Context, stmt *sql.Stmt, what, model, id string) (connector.Binding, error) {

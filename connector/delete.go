@@ -121,7 +121,9 @@ func retire(ctx context.Context, remote Adapter, binder Binder, policy DeletePol
 		// A record created again later must not replay this one's create.
 		b.Generation++
 	}
-	b.RemoteState = state
+	// The policy supersedes a write left under way: reactivating the
+	// record exports it in full.
+	b.RemoteState, b.Writing = state, ""
 	if err := binder.Bind(ctx, b); err != nil {
 		return bindFailure(fmt.Errorf("delete %s %s: %w", b.Model, b.LocalID, err))
 	}

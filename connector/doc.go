@@ -50,6 +50,6 @@
 // fails its job naming the chain (CycleError).
 //
 // Mapping keeps mappers declarative: Field with Converters, Compute,
-// OnCreate, WhenChanged, Children and Finish; every mapping error names the
+// OnCreate, Children and Finish; every mapping error names the
 // model, the record and the field.
 package connector

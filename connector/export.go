@@ -90,11 +90,12 @@ func (f *ExportFlow) Work(ctx context.Context, job Job) error {
 
 // Export implements Exporter.
 func (f *ExportFlow) Export(ctx context.Context, localID string, opts ExportOptions) error {
+	job := "export " + f.Model + " " + localID
 	ctx, unlock, b, bound, err := lockLocal(ctx, f.Locker, f.Binder, f.Model, localID, "export")
 	if err != nil {
 		return err
 	}
-	defer unlock()
+	defer func() { unlock() }()
 
 	rec, err := f.Local.Read(ctx, localID)
 	if errors.Is(err, ErrNotFound) {
@@ -102,6 +103,9 @@ func (f *ExportFlow) Export(ctx context.Context, localID string, opts ExportOpti
 	}
 	if err != nil {
 		return fmt.Errorf("export %s %s: read: %w", f.Model, localID, err)
+	}
+	if bound && b.Writing == Import {
+		return waitForWrite(b, job)
 	}
 	if rec.Archived {
 		if !bound {
@@ -118,8 +122,10 @@ func (f *ExportFlow) Export(ctx context.Context, localID string, opts ExportOpti
 	if err != nil {
 		return Permanent(fmt.Errorf("export %s %s: %w", f.Model, localID, err))
 	}
-	live := bound && b.RemoteState == RemoteLive
-	if live && !opts.Force && localHash == b.LocalHash {
+	// A write of this direction left under way is done again, whatever the
+	// hashes say: they predate it.
+	check := bound && b.RemoteState == RemoteLive && !opts.Force && b.Writing == ""
+	if check && localHash == b.LocalHash {
 		return NothingToDo("%s %s is unchanged since its last sync", f.Model, localID)
 	}
 	if err := f.exportDependencies(ctx, rec); err != nil {
@@ -137,7 +143,7 @@ func (f *ExportFlow) Export(ctx context.Context, localID string, opts ExportOpti
 	next := b
 	next.Model, next.LocalID = f.Model, localID
 	next.LocalVersion, next.LocalHash = rec.UpdatedAt, localHash
-	if live && !opts.Force && exportHash == b.ExportHash {
+	if check && exportHash == b.ExportHash {
 		// The local record changed in fields this mapping does not read.
 		next.SyncedAt = now(f.Now)
 		if err := f.Binder.Bind(ctx, next); err != nil {
@@ -149,38 +155,26 @@ func (f *ExportFlow) Export(ctx context.Context, localID string, opts ExportOpti
 	// A pair bound but never synced in full was created by an attempt
 	// whose hook failed: for the hook, the record is still new.
 	created := bound && b.SyncedAt.IsZero()
+	var unlockNew func()
 	switch {
 	case !bound:
-		if next, err = f.create(ctx, localID, values); err != nil {
-			return err
-		}
+		next, unlockNew, err = f.create(ctx, localID, values)
 		created = true
 	case b.RemoteState == RemoteDeleted:
-		if next, err = f.recreate(ctx, rec, b, values); err != nil {
-			return err
-		}
+		next, unlockNew, err = f.recreate(ctx, rec, b, values)
 		created = true
 	default:
-		err := f.Remote.Update(ctx, b.RemoteID, values)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return fmt.Errorf("export %s %s: update remote %s: %w", f.Model, localID, b.RemoteID, err)
-		}
-		if err != nil {
-			if f.OnMissing == FailMissing {
-				return Permanent(fmt.Errorf("export %s %s: remote record %s was deleted remotely, and the model's policy is to fail: %w", f.Model, localID, b.RemoteID, err))
-			}
-			// Mark it gone first, with a new generation: a crash after
-			// the create below replays the same create, not the first.
-			gone := b
-			gone.RemoteState, gone.Generation = RemoteDeleted, b.Generation+1
-			if err := f.Binder.Bind(ctx, gone); err != nil {
-				return bindFailure(fmt.Errorf("export %s %s: %w", f.Model, localID, err))
-			}
-			if next, err = f.recreate(ctx, rec, gone, nil); err != nil {
-				return err
-			}
-			created = true
-		}
+		next, unlockNew, created, err = f.update(ctx, rec, b, values, created)
+	}
+	if unlockNew != nil {
+		// Once the pair has its new remote ID, the import, export and
+		// delete of the pair take that ID's lock: this flow holds it too
+		// until it ends.
+		held := unlock
+		unlock = func() { unlockNew(); held() }
+	}
+	if err != nil {
+		return err
 	}
 	next.LocalVersion, next.LocalHash = rec.UpdatedAt, localHash
 	next.ExportHash, next.ImportHash = exportHash, ""
@@ -196,11 +190,44 @@ func (f *ExportFlow) Export(ctx context.Context, localID string, opts ExportOpti
 			return fmt.Errorf("export %s %s: after export: %w", f.Model, localID, err)
 		}
 	}
-	next.SyncedAt = now(f.Now)
+	next.Writing, next.SyncedAt = "", now(f.Now)
 	if err := f.Binder.Bind(ctx, next); err != nil {
 		return bindFailure(fmt.Errorf("export %s %s: bind to remote %s: %w", f.Model, localID, next.RemoteID, err))
 	}
 	return nil
+}
+
+// update writes values to the remote record of b, marked as under way first.
+// A remote record deleted remotely is created again, or fails the job, as
+// OnMissing says; then it returns the unlock of the new pair's key.
+func (f *ExportFlow) update(ctx context.Context, rec Record, b Binding, values map[string]any, created bool) (Binding, func(), bool, error) {
+	if b.Writing != Export {
+		writing := b
+		writing.Writing = Export
+		if err := f.Binder.Bind(ctx, writing); err != nil {
+			return Binding{}, nil, false, bindFailure(fmt.Errorf("export %s %s: %w", f.Model, b.LocalID, err))
+		}
+		b = writing
+	}
+	err := f.Remote.Update(ctx, b.RemoteID, values)
+	if err == nil {
+		return b, nil, created, nil
+	}
+	if !errors.Is(err, ErrNotFound) {
+		return Binding{}, nil, false, fmt.Errorf("export %s %s: update remote %s: %w", f.Model, b.LocalID, b.RemoteID, err)
+	}
+	if f.OnMissing == FailMissing {
+		return Binding{}, nil, false, Permanent(fmt.Errorf("export %s %s: remote record %s was deleted remotely, and the model's policy is to fail: %w", f.Model, b.LocalID, b.RemoteID, err))
+	}
+	// Mark it gone first, with a new generation: a crash after the create
+	// below replays the same create, not the first.
+	gone := b
+	gone.RemoteState, gone.Generation = RemoteDeleted, b.Generation+1
+	if err := f.Binder.Bind(ctx, gone); err != nil {
+		return Binding{}, nil, false, bindFailure(fmt.Errorf("export %s %s: %w", f.Model, b.LocalID, err))
+	}
+	next, unlock, err := f.recreate(ctx, rec, gone, nil)
+	return next, unlock, true, err
 }
 
 func (f *ExportFlow) mapRecord(ctx context.Context, rec Record, create bool) (map[string]any, error) {
@@ -223,64 +250,72 @@ func (f *ExportFlow) importedFrom(rec Record) (string, bool) {
 }
 
 // create makes the remote record of an unbound local one and binds the new
-// ID at once: losing it would make the retry create a second record once the
-// remote's idempotency window has passed.
-func (f *ExportFlow) create(ctx context.Context, localID string, values map[string]any) (Binding, error) {
-	if f.TwoWay {
-		var unlock func()
-		var err error
-		ctx, unlock, err = lockFor(ctx, lockerOr(f.Locker), createKey(f.Model), "create "+f.Model+" for local "+localID)
-		if err != nil {
-			return Binding{}, err
-		}
-		defer unlock()
-		if _, bound, err := lookup(f.Binder.ByLocal(ctx, f.Model, localID)); err != nil || bound {
-			if err == nil {
-				err = Retryable(fmt.Errorf("%s %s was bound while the export waited to create it", f.Model, localID), NotCounted(), After(time.Millisecond))
-			}
-			return Binding{}, err
-		}
+// ID at once, marked as written by this export: losing it would make the
+// retry create a second record once the remote's idempotency window has
+// passed.
+func (f *ExportFlow) create(ctx context.Context, localID string, values map[string]any) (Binding, func(), error) {
+	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, f.Model, "create "+f.Model+" for local "+localID, func(ctx context.Context) (bool, error) {
+		_, bound, err := lookup(f.Binder.ByLocal(ctx, f.Model, localID))
+		return bound, err
+	})
+	if err != nil {
+		return Binding{}, nil, err
 	}
+	defer unlock()
 	remoteID, err := f.Remote.Create(ctx, Ref(f.Model, localID, 0), values)
 	if err != nil {
-		return Binding{}, fmt.Errorf("export %s %s: create: %w", f.Model, localID, err)
+		return Binding{}, nil, fmt.Errorf("export %s %s: create: %w", f.Model, localID, err)
 	}
-	b := Binding{Model: f.Model, RemoteID: remoteID, LocalID: localID}
-	if err := f.Binder.Bind(ctx, b); err != nil {
-		return Binding{}, bindFailure(fmt.Errorf("export %s %s: bind to remote %s: %w", f.Model, localID, remoteID, err))
+	b := Binding{Model: f.Model, RemoteID: remoteID, LocalID: localID, Writing: Export}
+	return f.bindNew(ctx, b, func() error { return f.Binder.Bind(ctx, b) })
+}
+
+// bindNew stores the binding of a pair whose remote ID is new, after taking
+// that ID's lock so that no other sync of the pair runs once the binding
+// makes it known. The binding is stored even when the lock is taken (by a
+// sync of the new record that will find the write under way), and the flow
+// retries then.
+func (f *ExportFlow) bindNew(ctx context.Context, b Binding, bind func() error) (Binding, func(), error) {
+	job := "export " + f.Model + " " + b.LocalID
+	_, unlock, lockErr := lockFor(ctx, lockerOr(f.Locker), remoteKey(f.Model, b.RemoteID), job)
+	if err := bind(); err != nil {
+		if lockErr == nil {
+			unlock()
+		}
+		return Binding{}, nil, bindFailure(fmt.Errorf("export %s %s: bind to remote %s: %w", f.Model, b.LocalID, b.RemoteID, err))
 	}
-	return b, nil
+	if lockErr != nil {
+		return Binding{}, nil, lockErr
+	}
+	return b, unlock, nil
 }
 
 // recreate creates again the remote record of b, which is gone (deleted by
 // the deletion policy, or remotely), under the reference of b's generation,
 // and moves the binding to the new record. values nil maps rec for a create.
-func (f *ExportFlow) recreate(ctx context.Context, rec Record, b Binding, values map[string]any) (Binding, error) {
+func (f *ExportFlow) recreate(ctx context.Context, rec Record, b Binding, values map[string]any) (Binding, func(), error) {
 	if values == nil {
 		var err error
 		if values, err = f.mapRecord(ctx, rec, true); err != nil {
-			return Binding{}, err
+			return Binding{}, nil, err
 		}
 	}
-	if f.TwoWay {
-		var unlock func()
-		var err error
-		ctx, unlock, err = lockFor(ctx, lockerOr(f.Locker), createKey(f.Model), "create "+f.Model+" for local "+b.LocalID)
-		if err != nil {
-			return Binding{}, err
-		}
-		defer unlock()
+	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, f.Model, "create "+f.Model+" again for local "+b.LocalID, nil)
+	if err != nil {
+		return Binding{}, nil, err
 	}
+	defer unlock()
 	remoteID, err := f.Remote.Create(ctx, Ref(f.Model, b.LocalID, b.Generation), values)
 	if err != nil {
-		return Binding{}, fmt.Errorf("export %s %s: create again: %w", f.Model, b.LocalID, err)
+		return Binding{}, nil, fmt.Errorf("export %s %s: create again: %w", f.Model, b.LocalID, err)
 	}
-	next := Binding{Model: f.Model, RemoteID: remoteID, LocalID: b.LocalID, Generation: b.Generation}
-	if err := f.Binder.Rebind(ctx, b, next); err != nil {
-		return Binding{}, bindFailure(fmt.Errorf("export %s %s: rebind from remote %s to %s: %w", f.Model, b.LocalID, b.RemoteID, remoteID, err))
+	next := Binding{Model: f.Model, RemoteID: remoteID, LocalID: b.LocalID, Generation: b.Generation, Writing: Export}
+	bound, unlockNew, err := f.bindNew(ctx, next, func() error { return f.Binder.Rebind(ctx, b, next) })
+	if err != nil {
+		return Binding{}, nil, err
 	}
 	f.logger().Info("created again a remote record that was gone", "model", f.Model, "local_id", b.LocalID, "old_remote_id", b.RemoteID, "remote_id", remoteID)
-	return next, nil
+	return bound, unlockNew, nil
 }
 
 func (f *ExportFlow) exportDependencies(ctx context.Context, rec Record) error {

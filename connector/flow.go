@@ -140,6 +140,41 @@ func now(clock func() time.Time) time.Time {
 	return time.Now().UTC()
 }
 
+// waitForWrite is the error of a sync that finds the other direction's
+// write under way on its pair (Binding.Writing): it waits, without counting
+// the attempt, for that write to be recorded.
+func waitForWrite(b Binding, job string) error {
+	return Retryable(fmt.Errorf("%s: the %s of %s remote %s / local %s is under way: %w",
+		job, b.Writing, b.Model, b.RemoteID, b.LocalID, &BusyError{Key: remoteKey(b.Model, b.RemoteID), Job: job}),
+		NotCounted(), After(busyRetry))
+}
+
+// lockCreate takes, for a model synced both ways, the per-model lock under
+// which the import and the export create record pairs, then checks with
+// bound that the pair is still unbound: the other direction may have bound
+// it while this flow waited. A model synced one way takes no lock.
+func lockCreate(ctx context.Context, l Locker, twoWay bool, model, job string, bound func(context.Context) (bool, error)) (context.Context, func(), error) {
+	if !twoWay {
+		return ctx, func() {}, nil
+	}
+	ctx, unlock, err := lockFor(ctx, lockerOr(l), createKey(model), job)
+	if err != nil {
+		return nil, nil, err
+	}
+	if bound == nil {
+		return ctx, unlock, nil
+	}
+	isBound, err := bound(ctx)
+	if err == nil && isBound {
+		err = Retryable(fmt.Errorf("%s: the pair was bound while this sync waited to create it", job), NotCounted(), After(time.Millisecond))
+	}
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return ctx, unlock, nil
+}
+
 // readBack reads a record just written, for the version and the hash of what
 // the written side now holds: what the flow of the other direction compares
 // with, so that it does not send the write back (no echo).

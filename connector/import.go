@@ -87,7 +87,8 @@ func (f *ImportFlow) Work(ctx context.Context, job Job) error {
 
 // Import implements Importer.
 func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOptions) error {
-	ctx, unlock, err := lockFor(ctx, lockerOr(f.Locker), remoteKey(f.Model, remoteID), "import "+f.Model+" "+remoteID)
+	job := "import " + f.Model + " " + remoteID
+	ctx, unlock, err := lockFor(ctx, lockerOr(f.Locker), remoteKey(f.Model, remoteID), job)
 	if err != nil {
 		return err
 	}
@@ -104,11 +105,17 @@ func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOpt
 	if err != nil {
 		return fmt.Errorf("import %s %s: %w", f.Model, remoteID, err)
 	}
+	if bound && b.Writing == Export {
+		return waitForWrite(b, job)
+	}
 	remoteHash, err := HashFields(rec.Fields)
 	if err != nil {
 		return Permanent(fmt.Errorf("import %s %s: %w", f.Model, remoteID, err))
 	}
-	if bound && !opts.Force && remoteHash == b.RemoteHash {
+	// A write of this direction left under way is done again, whatever the
+	// hashes say: they predate it.
+	check := bound && !opts.Force && b.Writing == ""
+	if check && remoteHash == b.RemoteHash {
 		return NothingToDo("%s %s is unchanged since its last sync", f.Model, remoteID)
 	}
 	if f.MustSkip != nil {
@@ -135,7 +142,7 @@ func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOpt
 	next := b
 	next.Model, next.RemoteID = f.Model, remoteID
 	next.RemoteVersion, next.RemoteHash = rec.UpdatedAt, remoteHash
-	if bound && !opts.Force && importHash == b.ImportHash {
+	if check && importHash == b.ImportHash {
 		// The remote record changed in fields this mapping does not read.
 		next.SyncedAt = now(f.Now)
 		if err := f.Binder.Bind(ctx, next); err != nil {
@@ -151,14 +158,23 @@ func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOpt
 		if next, created, err = f.create(ctx, rec, values); err != nil {
 			return err
 		}
-	} else if err := f.Local.Update(ctx, b.LocalID, values); err != nil {
-		if !errors.Is(err, ErrNotFound) {
-			return fmt.Errorf("import %s %s: update local %s: %w", f.Model, remoteID, b.LocalID, err)
+	} else {
+		if b.Writing != Import {
+			writing := b
+			writing.Writing = Import
+			if err := f.Binder.Bind(ctx, writing); err != nil {
+				return bindFailure(fmt.Errorf("import %s %s: %w", f.Model, remoteID, err))
+			}
 		}
-		if next, err = f.recreate(ctx, rec, b); err != nil {
-			return err
+		if err := f.Local.Update(ctx, b.LocalID, values); err != nil {
+			if !errors.Is(err, ErrNotFound) {
+				return fmt.Errorf("import %s %s: update local %s: %w", f.Model, remoteID, b.LocalID, err)
+			}
+			if next, err = f.recreate(ctx, rec, b); err != nil {
+				return err
+			}
+			created = true
 		}
-		created = true
 	}
 	next.RemoteVersion, next.RemoteHash = rec.UpdatedAt, remoteHash
 	next.ImportHash, next.ExportHash = importHash, ""
@@ -173,7 +189,7 @@ func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOpt
 			return fmt.Errorf("import %s %s: after import: %w", f.Model, remoteID, err)
 		}
 	}
-	next.SyncedAt = now(f.Now)
+	next.Writing, next.SyncedAt = "", now(f.Now)
 	if err := f.Binder.Bind(ctx, next); err != nil {
 		return bindFailure(fmt.Errorf("import %s %s: bind to local %s: %w", f.Model, remoteID, next.LocalID, err))
 	}
@@ -189,31 +205,24 @@ func (f *ImportFlow) mapRecord(ctx context.Context, rec Record, create bool) (ma
 }
 
 // create makes the local record of an unbound remote one and binds it at
-// once, before anything else can fail, so that the record is not lost. An
-// earlier attempt that made the record and lost the answer or the binding is
-// found by its reference instead of made twice.
+// once, marked as written by this import, before anything else can fail, so
+// that the record is not lost. An earlier attempt that made the record and
+// lost the answer or the binding is found by its reference instead of made
+// twice.
 func (f *ImportFlow) create(ctx context.Context, rec Record, values map[string]any) (Binding, bool, error) {
-	if f.TwoWay {
-		var unlock func()
-		var err error
-		ctx, unlock, err = lockFor(ctx, lockerOr(f.Locker), createKey(f.Model), "create "+f.Model+" for remote "+rec.ID)
-		if err != nil {
-			return Binding{}, false, err
-		}
-		defer unlock()
-		// The export may have bound the pair while this import waited.
-		if _, bound, err := lookup(f.Binder.ByRemote(ctx, f.Model, rec.ID)); err != nil || bound {
-			if err == nil {
-				err = Retryable(fmt.Errorf("%s %s was bound while the import waited to create it", f.Model, rec.ID), NotCounted(), After(time.Millisecond))
-			}
-			return Binding{}, false, err
-		}
+	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, f.Model, "create "+f.Model+" for remote "+rec.ID, func(ctx context.Context) (bool, error) {
+		_, bound, err := lookup(f.Binder.ByRemote(ctx, f.Model, rec.ID))
+		return bound, err
+	})
+	if err != nil {
+		return Binding{}, false, err
 	}
+	defer unlock()
 	id, created, err := f.findOrCreate(ctx, rec.ID, values)
 	if err != nil {
 		return Binding{}, false, err
 	}
-	b := Binding{Model: f.Model, RemoteID: rec.ID, LocalID: id}
+	b := Binding{Model: f.Model, RemoteID: rec.ID, LocalID: id, Writing: Import}
 	if err := f.Binder.Bind(ctx, b); err != nil {
 		return Binding{}, false, bindFailure(fmt.Errorf("import %s %s: bind to local %s: %w", f.Model, rec.ID, id, err))
 	}
@@ -245,7 +254,8 @@ func (f *ImportFlow) findOrCreate(ctx context.Context, remoteID string, values m
 }
 
 // recreate creates again the local record of b, deleted locally, as the
-// model's missing-record policy allows, and moves the binding to it.
+// model's missing-record policy allows, and moves the binding to it, under
+// the create lock of a model synced both ways.
 func (f *ImportFlow) recreate(ctx context.Context, rec Record, b Binding) (Binding, error) {
 	if f.OnMissing == FailMissing {
 		return Binding{}, Permanent(fmt.Errorf("import %s %s: local record %s was deleted, and the model's policy is to fail: %w", f.Model, rec.ID, b.LocalID, ErrNotFound))
@@ -254,12 +264,19 @@ func (f *ImportFlow) recreate(ctx context.Context, rec Record, b Binding) (Bindi
 	if err != nil {
 		return Binding{}, err
 	}
+	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, f.Model, "create "+f.Model+" again for remote "+rec.ID, nil)
+	if err != nil {
+		return Binding{}, err
+	}
+	defer unlock()
 	id, _, err := f.findOrCreate(ctx, rec.ID, values)
 	if err != nil {
 		return Binding{}, err
 	}
-	next := Binding{Model: f.Model, RemoteID: rec.ID, LocalID: id, Generation: b.Generation}
-	if err := f.Binder.Rebind(ctx, b, next); err != nil {
+	old := b
+	old.Writing = Import
+	next := Binding{Model: f.Model, RemoteID: rec.ID, LocalID: id, Generation: b.Generation, Writing: Import}
+	if err := f.Binder.Rebind(ctx, old, next); err != nil {
 		return Binding{}, bindFailure(fmt.Errorf("import %s %s: rebind from local %s to %s: %w", f.Model, rec.ID, b.LocalID, id, err))
 	}
 	f.logger().Info("created again a local record deleted locally", "model", f.Model, "remote_id", rec.ID, "old_local_id", b.LocalID, "local_id", id)

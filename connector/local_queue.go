@@ -265,12 +265,12 @@ func (q *LocalQueue) abandonRunning() {
 		e.abandoned = true
 		q.counts.add(StateRunning, -1)
 		delete(q.runningKeys, e.job.Key)
-		e.job.LastError = "stopped while running"
 		if p := q.pendingByKey[e.job.Key]; p != nil {
-			delete(q.jobs, e.job.ID)
-			q.emit(Event{Type: EventDuplicate, Job: p.job, At: now})
+			q.supersede(e, p, now)
+			q.emit(Event{Type: EventDone, Job: e.job, Reason: e.job.LastError, At: now})
 			continue
 		}
+		e.job.LastError = "stopped while running"
 		e.job.State, e.job.RunAt = StatePending, now
 		q.pendingByKey[e.job.Key] = e
 		q.counts.add(StatePending, 1)
@@ -373,6 +373,14 @@ func (q *LocalQueue) finish(e *entry, err error) {
 		q.counts.add(StateFailed, 1)
 		ev.Type = EventFailed
 	default:
+		if p := q.pendingByKey[e.job.Key]; p != nil {
+			// A job enqueued while this one ran asks for the same work and
+			// reads the record afresh: it runs now, and this one, whose
+			// retry it would only repeat, ends as done.
+			q.supersede(e, p, now)
+			ev.Type, ev.Err, ev.Reason = EventDone, nil, e.job.LastError
+			break
+		}
 		e.job.State = StatePending
 		if stopped {
 			e.job.RunAt = now
@@ -380,15 +388,6 @@ func (q *LocalQueue) finish(e *entry, err error) {
 			e.job.RunAt = q.policy.NextRun(now, o)
 		}
 		ev.Type = EventRetry
-		if p := q.pendingByKey[e.job.Key]; p != nil {
-			// A job enqueued while this one ran asks for the same work,
-			// which this retry will do when its delay is over: drop the
-			// newer one, so that the retry's delay (a Retry-After) holds.
-			q.unplace(p)
-			delete(q.jobs, p.job.ID)
-			q.counts.add(StatePending, -1)
-			q.emit(Event{Type: EventDuplicate, Job: e.job, At: now})
-		}
 		q.pendingByKey[e.job.Key] = e
 		q.counts.add(StatePending, 1)
 		q.place(e, now)
@@ -409,6 +408,16 @@ func (q *LocalQueue) finish(e *entry, err error) {
 		}
 		log(msg, "job_id", job.ID, "kind", job.Kind, "model", job.Model, "record", job.RecordID, "attempt", job.Attempt, "error", err)
 	}
+}
+
+// supersede ends e (not pending: running, failed or cancelled) as done, its
+// work left to p, the pending job with its key. The caller holds the lock and
+// emits e's event; e.job.LastError then says why it ended.
+func (q *LocalQueue) supersede(e, p *entry, now time.Time) {
+	e.job.State, e.job.FinishedAt = StateDone, now
+	e.job.LastError = fmt.Sprintf("job %d, queued since, does its work", p.job.ID)
+	q.counts.add(StateDone, 1)
+	delete(q.jobs, e.job.ID)
 }
 
 // Job implements Queue.
@@ -440,7 +449,7 @@ func (q *LocalQueue) List(ctx context.Context, f ListFilter) ([]Job, error) {
 }
 
 // Retry implements Queue. When the same work is already pending, the failed
-// job is dropped as its duplicate, and the pending job is returned.
+// job ends as done, its work left to the pending job, which is returned.
 func (q *LocalQueue) Retry(ctx context.Context, id int64) (Job, error) {
 	now := time.Now()
 	q.mu.Lock()
@@ -454,8 +463,8 @@ func (q *LocalQueue) Retry(ctx context.Context, id int64) (Job, error) {
 	}
 	q.counts.add(e.job.State, -1)
 	if p := q.pendingByKey[e.job.Key]; p != nil {
-		delete(q.jobs, id)
-		q.emit(Event{Type: EventDuplicate, Job: p.job, At: now})
+		q.supersede(e, p, now)
+		q.emit(Event{Type: EventDone, Job: e.job, Reason: e.job.LastError, At: now})
 		return p.job, nil
 	}
 	e.job.State, e.job.Attempt, e.job.Uncounted, e.job.RunAt, e.job.FinishedAt = StatePending, 0, 0, now, time.Time{}

@@ -77,14 +77,19 @@ func TestLocalQueueNeverRunsOneKeyTwiceAtOnce(t *testing.T) {
 	assert.Zero(t, overlaps.Load())
 }
 
-// A job that goes back to wait for a retry (a 429's hour) absorbs the one
-// enqueued while it ran: the delay holds.
-func TestLocalQueueRetryAbsorbsAJobEnqueuedWhileItRan(t *testing.T) {
+// A job that would go back to wait for a retry (a 429's hour) while a job
+// of its key was enqueued meanwhile ends as done: the newer job reads the
+// record afresh and runs now, and each job has its own end.
+func TestLocalQueueJobQueuedWhileItsKeyRanTakesOverItsRetry(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
+	var calls atomic.Int32
 	q := connector.NewLocalQueue(connector.QueueConfig{Logger: quiet, Handler: connector.HandlerFunc(func(ctx context.Context, j connector.Job) error {
-		<-release
-		return connector.Retryable(errors.New("429 too many requests"), connector.After(time.Hour))
+		if calls.Add(1) == 1 {
+			<-release
+			return connector.Retryable(errors.New("429 too many requests"), connector.After(time.Hour))
+		}
+		return nil
 	})})
 	ctx := context.Background()
 	events := watch(q)
@@ -96,14 +101,13 @@ func TestLocalQueueRetryAbsorbsAJobEnqueuedWhileItRan(t *testing.T) {
 	second, err := q.Enqueue(ctx, connector.Job{Kind: connector.KindImport, Model: "order", RecordID: "1"})
 	require.NoError(t, err)
 	close(release)
-	events.await(t, connector.EventRetry, first.Job.ID)
-	_, err = q.Job(ctx, second.Job.ID)
-	assert.ErrorIs(t, err, connector.ErrJobNotFound, "the job enqueued while the first ran is folded into its retry")
-	got, err := q.Job(ctx, first.Job.ID)
-	require.NoError(t, err)
-	assert.Greater(t, time.Until(got.RunAt), 50*time.Minute)
+	done := events.await(t, connector.EventDone, first.Job.ID)
+	assert.Contains(t, done.Reason, fmt.Sprintf("job %d", second.Job.ID), "the first job must say which job does its work")
+	events.await(t, connector.EventDone, second.Job.ID)
+	assert.Equal(t, int32(2), calls.Load())
 	counts, _ := q.Counts(ctx)
-	assert.Equal(t, 1, counts[connector.StatePending])
+	assert.Equal(t, 2, counts[connector.StateDone])
+	assert.Zero(t, counts[connector.StatePending])
 }
 
 // Retry and Cancel of jobs that run meanwhile read nothing unlocked (run
@@ -167,7 +171,7 @@ func watch(q connector.Queue) *events {
 	return e
 }
 
-func (e *events) await(t *testing.T, typ connector.EventType, id int64) {
+func (e *events) await(t *testing.T, typ connector.EventType, id int64) connector.Event {
 	t.Helper()
 	deadline := time.After(10 * time.Second)
 	for {
@@ -175,7 +179,7 @@ func (e *events) await(t *testing.T, typ connector.EventType, id int64) {
 		for _, ev := range e.seen {
 			if ev.Type == typ && ev.Job.ID == id {
 				e.mu.Unlock()
-				return
+				return ev
 			}
 		}
 		changed := e.changed
@@ -184,6 +188,7 @@ func (e *events) await(t *testing.T, typ connector.EventType, id int64) {
 		case <-changed:
 		case <-deadline:
 			t.Fatalf("no %s event for job %d", typ, id)
+			return connector.Event{}
 		}
 	}
 }

@@ -136,6 +136,17 @@ const (
 	RemoteKept RemoteState = "kept"
 )
 
+// Direction is a way records cross between the two systems.
+type Direction string
+
+// The directions.
+const (
+	// Import writes the local record from the remote one.
+	Import Direction = "import"
+	// Export writes the remote record from the local one.
+	Export Direction = "export"
+)
+
 // Binding ties a remote record (QoQa) to a local one (OpenERP) for one model
 // of one backend, and remembers what each side looked like at the last
 // sync. Losing one would make the next sync create a duplicate.
@@ -165,6 +176,14 @@ type Binding struct {
 	// one's hash: the other side has changed since.
 	ImportHash string
 	ExportHash string
+
+	// Writing is the direction of a write under way: a flow sets it before
+	// it writes a pair and clears it when it records the sync. While it is
+	// set, the other direction waits instead of taking that write for a
+	// change (which would echo it back over a newer one), and the same
+	// direction's retry does the write again rather than trust hashes that
+	// predate it.
+	Writing Direction
 
 	// RemoteState says what the deletion policy did to the remote record
 	// while the local one is archived.

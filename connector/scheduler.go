@@ -25,6 +25,7 @@ type Scheduler struct {
 	mu      sync.Mutex
 	tasks   map[string]*task
 	started bool
+	stopped bool
 	cancel  context.CancelFunc
 	loops   sync.WaitGroup
 }
@@ -120,14 +121,21 @@ func (s *Scheduler) Status() []TaskStatus {
 	return out
 }
 
-// ErrSchedulerStarted is returned by a second Start.
-var ErrSchedulerStarted = errors.New("scheduler already started")
+// ErrSchedulerStarted is returned by a second Start, ErrSchedulerStopped by
+// a Start after Stop: like a Queue, a scheduler runs once.
+var (
+	ErrSchedulerStarted = errors.New("scheduler already started")
+	ErrSchedulerStopped = errors.New("scheduler is stopped")
+)
 
 // Start runs every task, each at its interval, in goroutines of its own,
 // until Stop or until ctx ends. It returns at once.
 func (s *Scheduler) Start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.stopped {
+		return fmt.Errorf("connector: %w", ErrSchedulerStopped)
+	}
 	if s.started {
 		return fmt.Errorf("connector: %w", ErrSchedulerStarted)
 	}
@@ -144,6 +152,7 @@ func (s *Scheduler) Start(ctx context.Context) error {
 func (s *Scheduler) Stop(ctx context.Context) error {
 	s.mu.Lock()
 	cancel := s.cancel
+	s.stopped = true
 	s.mu.Unlock()
 	if cancel == nil {
 		return nil

@@ -20,10 +20,11 @@ func TestSchedulerRunsTasksAtTheirInterval(t *testing.T) {
 	require.NoError(t, s.Add("import product", 10*time.Millisecond, func(context.Context) error { fast.Add(1); return nil }))
 	require.NoError(t, s.Add("import order", time.Hour, func(context.Context) error { slow.Add(1); return nil }))
 	require.NoError(t, s.Start(context.Background()))
+	assert.ErrorIs(t, s.Start(context.Background()), connector.ErrSchedulerStarted)
 	require.Eventually(t, func() bool { return fast.Load() >= 3 }, 5*time.Second, time.Millisecond)
 	require.NoError(t, s.Stop(context.Background()))
 	assert.Equal(t, int32(1), slow.Load(), "an hourly task runs once at start, then waits")
-	assert.ErrorIs(t, s.Start(context.Background()), connector.ErrSchedulerStarted)
+	assert.ErrorIs(t, s.Start(context.Background()), connector.ErrSchedulerStopped)
 }
 
 func TestSchedulerNeverOverlapsATask(t *testing.T) {

@@ -91,7 +91,7 @@ var full = connector.Binding{
 	Model: "voucher", RemoteID: "3", LocalID: "30",
 	RemoteVersion: at, LocalVersion: time.Unix(0, 0).UTC(),
 	RemoteHash: "rh", LocalHash: "lh", ImportHash: "ih", ExportHash: "eh",
-	RemoteState: connector.RemoteDeleted, Generation: 2, SyncedAt: at.Add(time.Second),
+	RemoteState: connector.RemoteDeleted, Generation: 2, Writing: connector.Export, SyncedAt: at.Add(time.Second),
 }
 
 func testEveryField(t *testing.T, o Opener) {
