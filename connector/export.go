@@ -340,35 +340,3 @@ func (f *ExportFlow) logger() *slog.Logger {
 	}
 	return slog.Default()
 }
-
-// lockLocal takes the pair lock of a local record for a flow (what names it
-// in messages): the lock of its remote ID when it is bound, else of its local
-// ID. The binding is read again under the lock; one that changed meanwhile
-// (a create bound it) is locked anew.
-func lockLocal(ctx context.Context, l Locker, binder Binder, model, localID, what string) (context.Context, func(), Binding, bool, error) {
-	job := what + " " + model + " " + localID
-	for range 2 {
-		b, bound, err := lookup(binder.ByLocal(ctx, model, localID))
-		if err != nil {
-			return nil, nil, Binding{}, false, fmt.Errorf("%s: %w", job, err)
-		}
-		key := localKey(model, localID)
-		if bound {
-			key = remoteKey(model, b.RemoteID)
-		}
-		lctx, unlock, err := lockFor(ctx, lockerOr(l), key, job)
-		if err != nil {
-			return nil, nil, Binding{}, false, err
-		}
-		again, boundAgain, err := lookup(binder.ByLocal(lctx, model, localID))
-		if err != nil {
-			unlock()
-			return nil, nil, Binding{}, false, fmt.Errorf("%s: %w", job, err)
-		}
-		if boundAgain == bound && again.RemoteID == b.RemoteID {
-			return lctx, unlock, again, bound, nil
-		}
-		unlock()
-	}
-	return nil, nil, Binding{}, false, Retryable(&BusyError{Key: localKey(model, localID), Job: job}, NotCounted(), After(busyRetry))
-}
