@@ -1,10 +1,13 @@
 // Command qoqa-login runs QoQa's OAuth 1.0a PIN flow once and keeps the
 // access token in a file (mode 0600) for every later sync run.
 //
-//	QOQA_CONSUMER_KEY=... QOQA_CONSUMER_SECRET=... go run ./examples/qoqa-login -url https://www.qoqa.ch -token-file qoqa-token.json
+//	QOQA_CONSUMER_KEY=... QOQA_CONSUMER_SECRET=... go run ./examples/qoqa-login -qoqa-url https://www.qoqa.ch -token-file qoqa-token.json
 //
-// It prints the authorization URL; open it, log in with the QoQa account
-// meant for the ERP, accept, and type the PIN the page shows.
+// It prints the authorization URL on a line of its own; open it, log in with
+// the QoQa account meant for the ERP, accept, and type the PIN the page
+// shows. -qoqa-url and -token-file are the runner's flags (examples/syncd),
+// and like them are also read from QOQASYNC_QOQA_URL and
+// QOQASYNC_TOKEN_FILE; -url is kept for -qoqa-url.
 //
 // With -demo it runs against an embedded fake QoQa server and plays the user
 // itself, so the whole flow can be watched on a machine with only Go:
@@ -41,8 +44,9 @@ func main() {
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("qoqa-login", flag.ContinueOnError)
-	baseURL := fs.String("url", "https://www.qoqa.ch", "QoQa site")
-	tokenFile := fs.String("token-file", "qoqa-token.json", "where the access token is kept (mode 0600)")
+	baseURL := fs.String("qoqa-url", envOr("QOQASYNC_QOQA_URL", "https://www.qoqa.ch"), "QoQa site (env QOQASYNC_QOQA_URL)")
+	fs.Var(stringAlias{baseURL}, "url", "the same as -qoqa-url")
+	tokenFile := fs.String("token-file", envOr("QOQASYNC_TOKEN_FILE", "qoqa-token.json"), "where the access token is kept, mode 0600 (env QOQASYNC_TOKEN_FILE)")
 	demo := fs.Bool("demo", false, "run against an embedded fake QoQa server and play the user")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -82,7 +86,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Open this URL, log in with the QoQa account meant for the ERP, accept, and enter the PIN it shows:\n\n  %s\n\n", auth.URL)
+	fmt.Fprintf(stdout, "Open this URL, log in with the QoQa account meant for the ERP, accept, and enter the PIN it shows:\n%s\n", auth.URL)
 	pin, err := readPIN(auth.URL)
 	if err != nil {
 		return err
@@ -129,6 +133,25 @@ func pinOnPage(ctx context.Context, authURL string) (string, error) {
 	pin, _, _ := strings.Cut(rest, "</code>")
 	return pin, nil
 }
+
+// envOr is the environment variable name, or def when unset.
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// stringAlias is a second flag name for a string flag.
+type stringAlias struct{ p *string }
+
+func (a stringAlias) String() string {
+	if a.p == nil {
+		return ""
+	}
+	return *a.p
+}
+func (a stringAlias) Set(v string) error { *a.p = v; return nil }
 
 func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
