@@ -15,7 +15,9 @@ import (
 // is authored in OpenERP reaches QoQa.
 func exportComponents(e *env) (map[string]backend.Components, error) {
 	builders := map[string]func(*env) (backend.Components, error){
-		"voucher": voucherExport,
+		"product":   productExport,
+		"variation": variationExport,
+		"voucher":   voucherExport,
 	}
 	out := make(map[string]backend.Components, len(builders))
 	for model, build := range builders {
