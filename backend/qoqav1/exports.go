@@ -17,6 +17,7 @@ func exportComponents(e *env) (map[string]backend.Components, error) {
 	builders := map[string]func(*env) (backend.Components, error){
 		"product":   productExport,
 		"variation": variationExport,
+		"offer":     offerExport,
 		"voucher":   voucherExport,
 	}
 	out := make(map[string]backend.Components, len(builders))
