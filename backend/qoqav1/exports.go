@@ -19,6 +19,7 @@ func exportComponents(e *env) (map[string]backend.Components, error) {
 		"variation": variationExport,
 		"offer":     offerExport,
 		"voucher":   voucherExport,
+		"shipment":  shipmentExport,
 	}
 	out := make(map[string]backend.Components, len(builders))
 	for model, build := range builders {
