@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/qoqasync/qoqasync/adapter"
 	"github.com/qoqasync/qoqasync/connector"
 	"github.com/qoqasync/qoqasync/openerp"
 	"github.com/qoqasync/qoqasync/qoqa"
@@ -60,26 +61,6 @@ func TestVoucherExport(t *testing.T) {
 	assert.ErrorIs(t, err, connector.ErrNotBound, "a deleted voucher's binding goes")
 }
 
-// A voucher QoQa refuses fails its job with a message that names the model,
-// the OpenERP ID and the field; the other vouchers go on.
-func TestVoucherRefusedByQoQaFailsItsJobOnly(t *testing.T) {
-	t.Parallel()
-	w := newWorld(t, exporting)
-	ids := w.erp.Seed("qoqa.voucher",
-		map[string]any{"code": "BAD", "amount": -5.0},
-		map[string]any{"code": "GOOD", "amount": 5.0})
-
-	failed := w.sync()
-	require.Len(t, failed, 1)
-	assert.Equal(t, connector.KindExport, failed[0].Kind)
-	assert.Equal(t, itoa(ids[0]), failed[0].RecordID)
-	for _, want := range []string{"voucher", itoa(ids[0]), "amount", "422"} {
-		assert.Contains(t, failed[0].LastError, want)
-	}
-	assert.Equal(t, 1, failed[0].Attempt, "a refusal is not retried")
-	assert.Equal(t, "GOOD", w.remote("voucher", "voucher", ids[1])["code"])
-}
-
 // contractFields drops what QoQa computes, to compare what was sent.
 func contractFields(rec map[string]any) map[string]any {
 	out := map[string]any{}
@@ -91,4 +72,27 @@ func contractFields(rec map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// What an import just wrote is not exported back: a voucher that came from
+// QoQa, written into OpenERP by an import that reads its write back (as a
+// model synced both ways does), sends nothing on the next export poll.
+func TestVoucherJustImportedIsNotExportedBack(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, exporting)
+	remote := w.qoqa.Seed("voucher", qoqa.Voucher{Code: "QOQA-1", Amount: 1500, RemainingAmount: 1500, IsActive: true})[0]
+	imports := &connector.ImportFlow{
+		Model: "voucher", Remote: adapter.NewQoQa(w.qc, "voucher"), Local: w.flows.Exports["voucher"].Local, Binder: w.store, TwoWay: true,
+		Mapper: connector.Mapping{Rules: []connector.Rule{
+			connector.Field("code", "code"),
+			connector.Field("amount", "amount", connector.CentsToAmount),
+			connector.Field("remaining_amount", "remaining_amount", connector.CentsToAmount),
+			connector.Field("is_active", "active"),
+		}},
+	}
+	require.NoError(t, imports.Import(w.ctx, remote.String(), connector.ImportOptions{}))
+
+	w.requireSynced()
+	assert.Zero(t, w.qoqaWrites(), "the import's write is not sent back")
+	assert.Equal(t, 1, w.qoqa.Count("voucher"))
 }
