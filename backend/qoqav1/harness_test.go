@@ -21,7 +21,7 @@ import (
 // world is one backend of the default components between the two fake
 // servers, over real HTTP, with an in-memory binding store and queue.
 type world struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	qoqa  *qoqatest.Server
 	erp   *openerptest.Server
@@ -46,7 +46,7 @@ func newWorld(t *testing.T, adjust func(*backend.Backend)) *world {
 
 // newWorldOn is newWorld with an OpenERP fake set up by erp (its version,
 // its models).
-func newWorldOn(t *testing.T, erp openerptest.Options, adjust func(*backend.Backend)) *world {
+func newWorldOn(t testing.TB, erp openerptest.Options, adjust func(*backend.Backend)) *world {
 	t.Helper()
 	w := &world{t: t, ctx: context.Background()}
 	w.qoqa = qoqatest.New(qoqatest.Options{})
