@@ -83,9 +83,7 @@ func (w *world) bound(model string, localID int64) connector.Binding {
 func (w *world) remote(model, endpoint string, localID int64) map[string]any {
 	w.t.Helper()
 	b := w.bound(model, localID)
-	var id qoqa.ID
-	require.NoError(w.t, id.UnmarshalJSON([]byte(b.RemoteID)))
-	rec, ok := w.qoqa.Record(endpoint, id)
+	rec, ok := w.qoqa.Record(endpoint, mustID(b.RemoteID))
 	require.True(w.t, ok, "%s %s is not on QoQa", endpoint, b.RemoteID)
 	return rec
 }
