@@ -421,6 +421,12 @@ func parseOpenERPID(model, id string) (int64, error) {
 	return n, nil
 }
 
+// OpenERPDecision is openerpError for code that calls the OpenERP client
+// beside an OpenERP adapter (a backend reading a model it does not sync,
+// such as the product attributes): the client's error as the engine's
+// decision, the same one an adapter makes.
+func OpenERPDecision(err error) error { return openerpError(err) }
+
 // openerpError turns the OpenERP client's error, which states facts, into
 // the engine's decision:
 //

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/qoqasync/qoqasync/adapter"
 	"github.com/qoqasync/qoqasync/connector"
 	"github.com/qoqasync/qoqasync/openerp"
 	"github.com/qoqasync/qoqasync/qoqa"
@@ -104,7 +105,7 @@ func (s *attributeSets) of(ctx context.Context, rec connector.Record, setField s
 	// The record was read with fields that the set, as read before it,
 	// does not explain: read the attributes again.
 	if err := s.load(ctx); err != nil {
-		return nil, err
+		return nil, adapter.OpenERPDecision(err)
 	}
 	attrs, known, stale = s.lookup(id, rec)
 	switch {

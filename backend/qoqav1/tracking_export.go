@@ -99,9 +99,7 @@ func (m *versionedModel) pick(ctx context.Context) (*adapter.OpenERP, error) {
 	}
 	major, err := m.client.MajorVersion(ctx)
 	if err != nil {
-		// Most often the server is out of reach; a reply it cannot read
-		// fails the job once the attempts run out.
-		return nil, connector.Retryable(fmt.Errorf("openerp: which version the server is, to pick the shipments' model: %w", err))
+		return nil, adapter.OpenERPDecision(fmt.Errorf("the server's version, which names the shipments' model: %w", err))
 	}
 	m.picked = m.byVersion(major)
 	return m.picked, nil

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/qoqasync/qoqasync/connector"
 	"github.com/qoqasync/qoqasync/openerp"
 	"github.com/qoqasync/qoqasync/openerp/openerptest"
 	"github.com/qoqasync/qoqasync/qoqa"
@@ -59,4 +60,18 @@ func TestTrackingExport(t *testing.T) {
 			assert.Equal(t, []any{"99.00.1", "99.00.2", "99.00.3"}, numbers, "the number of another order is not sent")
 		})
 	}
+}
+
+// The shipments' model is picked by the server's version, at the first call:
+// a server out of reach then retries the job, and names nothing wrong.
+func TestShipmentsModelWaitsForTheServer(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, exporting)
+	w.erp.Fail503(1)
+	_, err := w.flows.Exports["shipment"].Local.Read(w.ctx, "1")
+	assert.True(t, connector.IsRetryable(err), "%v", err)
+	w.erp.Seed("stock.picking.out", map[string]any{"carrier_tracking_ref": "99.1"})
+	rec, err := w.flows.Exports["shipment"].Local.Read(w.ctx, "1")
+	require.NoError(t, err)
+	assert.Equal(t, "99.1", rec.Fields["carrier_tracking_ref"])
 }
