@@ -165,3 +165,40 @@ func TestProductOfANewAttributeSet(t *testing.T) {
 	w.requireSynced()
 	assert.Equal(t, map[string]any{"x_shade": "linen"}, w.remote("product", "product", shade)["attributes"])
 }
+
+// An archived template follows the deletion policy the backend sets for
+// products: deleted on QoQa (the default), archived there, or left alone.
+func TestProductDeletionFollowsThePolicy(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name       string
+		policy     connector.DeletePolicy
+		state      connector.RemoteState
+		onQoQa     bool
+		qoqaActive bool
+	}{
+		{name: "default: delete", policy: "", state: connector.RemoteDeleted},
+		{name: "archive", policy: connector.ArchiveRemote, state: connector.RemoteArchived, onQoQa: true},
+		{name: "ignore", policy: connector.IgnoreDelete, state: connector.RemoteKept, onQoQa: true, qoqaActive: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, func(b *backend.Backend) {
+				exporting(b)
+				b.Models["product"] = backend.ModelSettings{ExportInterval: time.Minute, DeletePolicy: c.policy}
+			})
+			id := w.erp.Seed("product.template", map[string]any{"name": "Lampe"})[0]
+			w.requireSynced()
+			remoteID := mustID(w.bound("product", id).RemoteID)
+
+			w.write("product.template", id, openerp.Values{"active": false})
+			w.requireSynced()
+			assert.Equal(t, c.state, w.bound("product", id).RemoteState)
+			rec, ok := w.qoqa.Record("product", remoteID)
+			require.Equal(t, c.onQoQa, ok)
+			if ok {
+				assert.Equal(t, c.qoqaActive, rec["is_active"])
+			}
+		})
+	}
+}
