@@ -103,6 +103,13 @@ func TestProductExport(t *testing.T) {
 	assert.Equal(t, 0, w.qoqa.Calls("variation", "PUT"), "the unchanged variant is not sent")
 	product = w.remote("product", "product", l.template)
 	assert.Equal(t, "Stehleuchte", product["translations"].([]any)[1].(map[string]any)["name"], "updated under the stored ID")
+	w.write("product.product", l.variant, openerp.Values{"default_code": "LAMP-1B", "x_watts": int64(75)})
+	w.requireSynced()
+	assert.Equal(t, 1, w.qoqa.Calls("variation", "POST"))
+	assert.Equal(t, 1, w.qoqa.Calls("variation", "PUT"))
+	variation = w.remote("variation", "variation", l.variant)
+	assert.Equal(t, "LAMP-1B", variation["sku"], "updated under the stored ID")
+	assert.Equal(t, map[string]any{"x_watts": float64(75)}, variation["attributes"])
 
 	writes := w.qoqaWrites()
 	w.requireSynced()
