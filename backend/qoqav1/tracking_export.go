@@ -60,14 +60,14 @@ const shipmentModelV8 = "stock.picking"
 // Odoo 8 on (7.0's stock.picking.out is gone there), picked by the server's
 // major version at the first call.
 func shipments(e *env) connector.Adapter {
+	v7 := e.local("shipment")
 	if e.settings("shipment").LocalModel != "" {
-		return e.local("shipment")
+		return v7
 	}
 	return &versionedModel{client: e.sys.OpenERP, byVersion: func(major int) *adapter.OpenERP {
 		if major < 8 {
-			return e.local("shipment")
+			return v7
 		}
-		v7 := e.local("shipment")
 		return &adapter.OpenERP{Client: v7.Client, Model: shipmentModelV8, Fields: v7.Fields, RefField: v7.RefField,
 			Context: v7.Context, Languages: v7.Languages, Translatable: v7.Translatable, MoreFields: v7.MoreFields, PageSize: v7.PageSize}
 	}}
