@@ -96,3 +96,17 @@ func TestVoucherJustImportedIsNotExportedBack(t *testing.T) {
 	assert.Zero(t, w.qoqaWrites(), "the import's write is not sent back")
 	assert.Equal(t, 1, w.qoqa.Count("voucher"))
 }
+
+// A create whose answer is lost is retried under the same reference, which
+// QoQa's idempotency turns into the first create's answer: one voucher.
+func TestVoucherCreateWhoseAnswerIsLostIsMadeOnce(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, exporting)
+	id := w.erp.Seed("qoqa.voucher", map[string]any{"code": "GIFT", "amount": 5.0})[0]
+	w.qoqa.CommitThenDrop(1)
+
+	w.requireSynced()
+	assert.Equal(t, 2, w.qoqa.Calls("voucher", "POST"), "the create was sent again")
+	assert.Equal(t, 1, w.qoqa.Count("voucher"), "and made once")
+	assert.Equal(t, "GIFT", w.remote("voucher", "voucher", id)["code"])
+}
