@@ -110,3 +110,22 @@ func TestVoucherCreateWhoseAnswerIsLostIsMadeOnce(t *testing.T) {
 	assert.Equal(t, 1, w.qoqa.Count("voucher"), "and made once")
 	assert.Equal(t, "GIFT", w.remote("voucher", "voucher", id)["code"])
 }
+
+// Once a voucher is on QoQa, its balance is QoQa's: customers spend it
+// there. An update for another change keeps the balance QoQa holds, where
+// sending OpenERP's would give back what was spent.
+func TestVoucherUpdateKeepsQoQasBalance(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, exporting)
+	id := w.erp.Seed("qoqa.voucher", map[string]any{"code": "GIFT", "amount": 50.0, "remaining_amount": 50.0})[0]
+	w.requireSynced()
+	remoteID := mustID(w.bound("voucher", id).RemoteID)
+	w.qoqa.Touch("voucher", remoteID, map[string]any{"remaining_amount": 1250}) // an order spent 37.50
+
+	w.write("qoqa.voucher", id, openerp.Values{"description": "Prize of the contest"})
+	w.requireSynced()
+	assert.Equal(t, 1, w.qoqa.Calls("voucher", "PUT"))
+	v := w.remote("voucher", "voucher", id)
+	assert.Equal(t, "Prize of the contest", v["description"])
+	assert.EqualValues(t, 1250, v["remaining_amount"], "the balance QoQa holds")
+}
