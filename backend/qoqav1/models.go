@@ -25,7 +25,7 @@ var catalogue = map[string]model{
 	"shop": {endpoint: "shop", local: "sale.shop", fields: []string{"name"}},
 	"deal": {endpoint: "deal", local: "qoqa.deal", refField: "qoqa_id", fields: []string{"name"}, translatable: []string{"name"}},
 	"product": {endpoint: "product", local: "product.template", translatable: []string{"name", "description", "description_sale"},
-		fields: []string{"categ_id", "active", "attribute_set_id"}},
+		fields: []string{"categ_id", "attribute_set_id"}}, // active when it has it: see productExport
 	"variation": {endpoint: "variation", local: "product.product", translatable: []string{"name"},
 		fields: []string{"product_tmpl_id", "default_code", "ean13", "active", "attribute_set_id"}},
 	"offer": {endpoint: "offer", local: "qoqa.offer", refField: "qoqa_id", translatable: []string{"name", "description"},

@@ -21,14 +21,24 @@ const (
 // QoQa products: the category's name, the attributes of the template's
 // attribute set (translated ones in each translation), and the name, sale
 // description, brand and highlights in every language. No media are sent.
+//
+// OpenERP 7.0 keeps active on variants only (Odoo 8 adds it to templates):
+// the template's is read when its model has it, and a template without one
+// is active.
 func productExport(e *env) (backend.Components, error) {
 	f := fieldNames(e, "product")
 	local := e.local("product")
-	sets := newAttributeSets(e, "product", f(brandField), f(highlightsField))
+	active := f("active")
+	sets := newAttributeSets(e, "product", active, f(brandField), f(highlightsField))
 	local.MoreFields = sets.moreFields
 	mapping := connector.Mapping{Model: "product", Rules: []connector.Rule{
 		connector.Field(f("categ_id"), "category", many2oneName),
-		connector.Field(f("active"), "is_active"),
+		connector.Compute("is_active", func(ctx context.Context, mc *connector.MapContext) (any, error) {
+			if v, ok := mc.Record.Fields[active]; ok {
+				return v, nil
+			}
+			return true, nil
+		}),
 		connector.Compute("attributes", sets.attributes(f("attribute_set_id"))),
 		connector.Compute("translations", sets.translations(f("attribute_set_id"), map[string]string{
 			"name": f("name"), "description": f("description_sale"), "brand": f(brandField), "highlights": f(highlightsField),

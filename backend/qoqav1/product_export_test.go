@@ -209,3 +209,20 @@ func TestProductDeletionFollowsThePolicy(t *testing.T) {
 		})
 	}
 }
+
+// OpenERP 7.0 keeps active on variants only: a template model without it
+// is exported as active, and its variants are still archived one by one.
+func TestProductOfATemplateModelWithoutActive(t *testing.T) {
+	t.Parallel()
+	models := openerptest.DefaultModels()
+	delete(models["product.template"], "active")
+	w := newWorldOn(t, openerptest.Options{Models: models}, exporting)
+	tmpl := w.erp.Seed("product.template", map[string]any{"name": "Lampe"})[0]
+	variant := w.erp.Seed("product.product", map[string]any{"name": "Lampe", "product_tmpl_id": tmpl, "default_code": "LAMP"})[0]
+
+	w.requireSynced()
+	assert.Equal(t, true, w.remote("product", "product", tmpl)["is_active"])
+	w.write("product.product", variant, openerp.Values{"active": false})
+	w.requireSynced()
+	assert.Equal(t, 1, w.qoqa.Calls("variation", "DELETE"))
+}
