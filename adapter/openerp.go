@@ -109,8 +109,8 @@ func (a *OpenERP) Read(ctx context.Context, id string) (connector.Record, error)
 
 // ReadMany reads the records ids as Read does, in as few calls as a batch
 // allows: one read per language (per openerp.Config.ReadBatchSize IDs) for
-// the whole batch, where Read costs those calls for each record. Records that do not
-// exist are left out; the others come in the order of ids.
+// the whole batch, where Read costs those calls for each record. Records
+// that do not exist are left out; the others come in the order of ids.
 func (a *OpenERP) ReadMany(ctx context.Context, ids []string) ([]connector.Record, error) {
 	nums := make([]int64, len(ids))
 	for i, id := range ids {
