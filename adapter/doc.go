@@ -14,5 +14,7 @@
 // per system, next to the code that knows both sides.
 //
 // OpenERP (openerp.go) adapts one OpenERP model; the QoQa adapter sits
-// beside it in qoqa.go.
+// beside it in qoqa.go, and QoQaTracking (qoqa_tracking.go) adapts the one
+// QoQa write that is an action rather than a record: an order's tracking
+// numbers.
 package adapter

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -40,6 +41,12 @@ type OpenERP struct {
 	// read once per language. Create and Update write any
 	// connector.Translations value once per language, whatever this says.
 	Translatable []string
+	// MoreFields, when set, is asked before each read for fields to read
+	// besides Fields (and, of those, the ones to read in every language as
+	// Translatable's are): fields that come and go with the database's
+	// data, such as the x_ fields that base_custom_attributes adds for each
+	// product attribute, which no list made at start-up can name.
+	MoreFields func(ctx context.Context) (fields, translatable []string, err error)
 	// PageSize is how many IDs one search call returns; zero means 1000.
 	PageSize int
 
@@ -101,10 +108,9 @@ func (a *OpenERP) Read(ctx context.Context, id string) (connector.Record, error)
 }
 
 // ReadMany reads the records ids as Read does, in as few calls as a batch
-// allows: their fields in one read per openerp.Config.ReadBatchSize IDs,
-// and their translatable fields in one read per language for the whole
-// batch, where Read costs those calls for each record. Records that do not
-// exist are left out; the others come in the order of ids.
+// allows: one read per language (per openerp.Config.ReadBatchSize IDs) for
+// the whole batch, where Read costs those calls for each record. Records
+// that do not exist are left out; the others come in the order of ids.
 func (a *OpenERP) ReadMany(ctx context.Context, ids []string) ([]connector.Record, error) {
 	nums := make([]int64, len(ids))
 	for i, id := range ids {
@@ -123,16 +129,45 @@ func (a *OpenERP) ReadMany(ctx context.Context, ids []string) ([]connector.Recor
 
 // read reads the records nums with their translations; it returns the
 // client's errors as they are.
+//
+// With translatable fields, the record is read in the first language, which
+// brings its translatable fields' text in that language with the others, and
+// then once in each other language: one call per language in all.
 func (a *OpenERP) read(ctx context.Context, nums []int64) ([]connector.Record, error) {
-	types, err := a.fieldTypes(ctx)
+	fields, translatable := a.Fields, a.Translatable
+	if a.MoreFields != nil {
+		more, moreTranslatable, err := a.MoreFields(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%s: the fields to read: %w", a.Model, err)
+		}
+		if len(fields) > 0 {
+			fields = append(slices.Clone(fields), more...)
+		}
+		translatable = append(slices.Clone(translatable), moreTranslatable...)
+	}
+	langs := a.Languages
+	if len(translatable) == 0 {
+		langs = nil
+	}
+	if len(fields) > 0 {
+		// The first language's read brings the translatable fields too.
+		fields = slices.Clone(fields)
+		for _, f := range translatable {
+			if len(langs) > 0 && !slices.Contains(fields, f) {
+				fields = append(fields, f)
+			}
+		}
+		fields = append(fields, "write_date")
+	}
+	types, err := a.fieldTypes(ctx, fields)
 	if err != nil {
 		return nil, err
 	}
-	fields := a.Fields
-	if len(fields) > 0 {
-		fields = append(slices.Clone(fields), "write_date")
+	oc := a.Context
+	if len(langs) > 0 {
+		oc = oc.WithLang(langs[0])
 	}
-	rows, err := a.Client.Read(ctx, a.Model, nums, fields, a.Context)
+	rows, err := a.Client.Read(ctx, a.Model, nums, fields, oc)
 	if err != nil {
 		return nil, err
 	}
@@ -152,17 +187,21 @@ func (a *OpenERP) read(ctx context.Context, nums []int64) ([]connector.Record, e
 		rec.Archived = rec.Fields["active"] == false
 		recs[i], index[v.ID()], found[i] = rec, i, v.ID()
 	}
-	if len(a.Translatable) == 0 || len(a.Languages) == 0 || len(found) == 0 {
+	if len(langs) == 0 || len(found) == 0 {
 		return recs, nil
 	}
+	byLang := map[string][]openerp.Values{langs[0]: rows}
+	if len(langs) > 1 {
+		others, err := a.Client.ReadTranslations(ctx, a.Model, found, translatable, langs[1:])
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(byLang, others)
+	}
 	for _, rec := range recs {
-		for _, f := range a.Translatable {
+		for _, f := range translatable {
 			rec.Fields[f] = connector.Translations{}
 		}
-	}
-	byLang, err := a.Client.ReadTranslations(ctx, a.Model, found, a.Translatable, a.Languages)
-	if err != nil {
-		return nil, err
 	}
 	for lang, rows := range byLang {
 		for _, row := range rows {
@@ -170,7 +209,7 @@ func (a *OpenERP) read(ctx context.Context, nums []int64) ([]connector.Record, e
 			if !ok {
 				continue
 			}
-			for _, f := range a.Translatable {
+			for _, f := range translatable {
 				if x := openerpNoValue(row[f], types[f]); x != nil {
 					recs[i].Fields[f].(connector.Translations)[lang] = x
 				}
@@ -353,12 +392,13 @@ func (a *OpenERP) FindByRef(ctx context.Context, ref string) (string, error) {
 	return strconv.FormatInt(ids[0], 10), nil
 }
 
-// fieldTypes learns the model's field types once, to tell a boolean's False
-// from the False of an empty value.
-func (a *OpenERP) fieldTypes(ctx context.Context) (map[string]string, error) {
+// fieldTypes learns the model's field types, to tell a boolean's False from
+// the False of an empty value: once, and again when a field to read is not
+// among them (a field added since, such as a new attribute's).
+func (a *OpenERP) fieldTypes(ctx context.Context, want []string) (map[string]string, error) {
 	a.typesMu.Lock()
 	defer a.typesMu.Unlock()
-	if a.types != nil {
+	if a.types != nil && !slices.ContainsFunc(want, func(f string) bool { _, ok := a.types[f]; return !ok && f != "id" }) {
 		return a.types, nil
 	}
 	desc, err := a.Client.FieldsGet(ctx, a.Model, []string{"type"}, nil)
@@ -380,6 +420,12 @@ func parseOpenERPID(model, id string) (int64, error) {
 	}
 	return n, nil
 }
+
+// OpenERPDecision is openerpError for code that calls the OpenERP client
+// beside an OpenERP adapter (a backend reading a model it does not sync,
+// such as the product attributes): the client's error as the engine's
+// decision, the same one an adapter makes.
+func OpenERPDecision(err error) error { return openerpError(err) }
 
 // openerpError turns the OpenERP client's error, which states facts, into
 // the engine's decision:

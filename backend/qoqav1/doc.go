@@ -19,4 +19,54 @@
 // Exports (what is authored in OpenERP reaches QoQa) are in the files
 // *_export.go; imports (what happens on QoQa lands in OpenERP) in
 // *_import.go. The catalogue of models and their names is models.go.
+//
+// # Exports
+//
+// Each exported model is polled by write_date at its ExportInterval
+// (ApplyExportDefaults sets DefaultExportIntervals), and a host that knows
+// a record changed queues it at once with the model's ExportPoller
+// (Flows.Pollers[model].QueueExport). The export flow creates the QoQa
+// record of an unbound one and updates a bound one under its QoQa ID; it
+// sends nothing for a record whose content did not change, and an
+// archived or deleted record follows the model's deletion policy
+// (backend.DefaultDeletePolicies: templates, variants and offers are
+// deleted on QoQa and created again when reactivated; vouchers are left
+// alone).
+//
+//   - product: a template (product.template) as a QoQa product: its
+//     category's name, the attributes of its attribute set and only those,
+//     typed by their kind (a translated one goes in each translation's
+//     attributes), and its name, sale description, brand and highlights in
+//     every language of the backend. OpenERP 7 has no brand nor highlights:
+//     they are read from x_brand and x_highlights when the template has
+//     them (renamed in the settings' Fields like any field). The
+//     attributes and their sets are read once a minute, and at once when a
+//     product names a set or an attribute not read yet. No media are sent.
+//   - variation: a variant (product.product) as a QoQa variation of its
+//     template's product, which is exported first: default_code as its
+//     SKU, its EAN, its set's attributes, its name in every language.
+//   - offer: a qoqa.offer with its positions (read with it, so that a
+//     changed price is a changed offer): title and content in every
+//     language, shop and deal by their bindings (both come from QoQa's
+//     imports), dates as QoQa's datetimes, prices in cents. The variants
+//     QoQa does not have yet, and their templates, are exported first.
+//   - voucher: a qoqa.voucher in cents, its partner as its QoQa customer
+//     through the customer binding (none when the partner is no customer),
+//     valid from the start of date_start to the end of date_expire.
+//   - shipment: the carrier_tracking_ref of a shipment (stock.picking.out on
+//     OpenERP 7.0, stock.picking on Odoo 8+, by the server's version) of an
+//     order that came from QoQa, sent once to that order's add_tracking
+//     action, and again when it changes; a shipment of another order sends
+//     nothing.
+//
+// The models the exports read without syncing them are named in the
+// settings like the others: "attribute_set" (attribute.set),
+// "attribute" (attribute.attribute) and "offer_position"
+// (qoqa.offer.position).
+//
+// Products, variations and offers that an import created (QoQa's history,
+// told by the reference the import wrote in the model's RefField) are never
+// exported back. A record QoQa refuses fails its job with QoQa's message,
+// which names the field, after the model and the OpenERP ID; the other
+// jobs go on.
 package qoqav1

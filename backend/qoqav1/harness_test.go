@@ -21,7 +21,7 @@ import (
 // world is one backend of the default components between the two fake
 // servers, over real HTTP, with an in-memory binding store and queue.
 type world struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	qoqa  *qoqatest.Server
 	erp   *openerptest.Server
@@ -41,10 +41,17 @@ var since = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // given, changes the shop before the flows are built.
 func newWorld(t *testing.T, adjust func(*backend.Backend)) *world {
 	t.Helper()
+	return newWorldOn(t, openerptest.Options{}, adjust)
+}
+
+// newWorldOn is newWorld with an OpenERP fake set up by erp (its version,
+// its models).
+func newWorldOn(t testing.TB, erp openerptest.Options, adjust func(*backend.Backend)) *world {
+	t.Helper()
 	w := &world{t: t, ctx: context.Background()}
 	w.qoqa = qoqatest.New(qoqatest.Options{})
 	t.Cleanup(w.qoqa.Close)
-	w.erp = openerptest.New(openerptest.Options{})
+	w.erp = openerptest.New(erp)
 	t.Cleanup(w.erp.Close)
 	var err error
 	w.qc, err = qoqa.New(w.qoqa.Config())

@@ -24,12 +24,18 @@ type model struct {
 var catalogue = map[string]model{
 	"shop":      {endpoint: "shop", local: "sale.shop", fields: []string{"name"}},
 	"deal":      {endpoint: "deal", local: "qoqa.deal", refField: "qoqa_id", fields: []string{"name"}, translatable: []string{"name"}},
-	"product":   {endpoint: "product", local: "product.template", translatable: []string{"name", "description", "description_sale"}},
-	"variation": {endpoint: "variation", local: "product.product", translatable: []string{"name"}},
-	"offer":     {endpoint: "offer", local: "qoqa.offer", refField: "qoqa_id", translatable: []string{"name", "description"}},
-	"voucher":   {endpoint: "voucher", local: "qoqa.voucher", refField: "qoqa_id"},
+	"product":   {endpoint: "product", local: "product.template", fields: []string{"categ_id", "attribute_set_id"}, translatable: []string{"name", "description", "description_sale"}}, // and active when the model has it: see productExport
+	"variation": {endpoint: "variation", local: "product.product", fields: []string{"product_tmpl_id", "default_code", "ean13", "active", "attribute_set_id"}, translatable: []string{"name"}},
+	"offer":     {endpoint: "offer", local: "qoqa.offer", refField: "qoqa_id", fields: []string{"shop_id", "deal_id", "date_begin", "date_end", "active", "currency", "position_ids"}, translatable: []string{"name", "description"}},
+	"voucher":   {endpoint: "voucher", local: "qoqa.voucher", refField: "qoqa_id", fields: []string{"code", "partner_id", "amount", "remaining_amount", "currency", "date_start", "date_expire", "description", "active"}},
 	"user":      {endpoint: "user", local: "res.partner", refField: "ref"},
 	"customer":  {endpoint: "customer", local: "res.partner", refField: "ref"},
 	"address":   {endpoint: "address", local: "res.partner", refField: "ref"},
 	"order":     {endpoint: "order", local: "sale.order", refField: "client_order_ref"},
+	"shipment":  {endpoint: "order", local: "stock.picking.out", fields: []string{"sale_id", "carrier_tracking_ref", "carrier_id"}}, // stock.picking on Odoo 8+: see shipments
+
+	// Read by the exports, never synced on their own.
+	"offer_position": {local: "qoqa.offer.position", fields: []string{"product_id", "unit_price", "regular_price", "lot_size", "max_sellable"}},
+	"attribute_set":  {local: "attribute.set", fields: []string{"attribute_ids"}},
+	"attribute":      {local: "attribute.attribute", fields: []string{"name", "attribute_type", "translate"}},
 }

@@ -1,0 +1,380 @@
+package qoqav1
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/qoqasync/qoqasync/adapter"
+	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/openerp"
+	"github.com/qoqasync/qoqasync/qoqa"
+)
+
+// attributeRefresh is how long the attributes read stay trusted: an
+// attribute added to a set in the meantime is exported from the next read
+// on.
+const attributeRefresh = time.Minute
+
+// attribute is one product attribute (base_custom_attributes'
+// attribute.attribute): its name is both the x_ field that holds its value
+// and its code on QoQa.
+type attribute struct {
+	code string
+	// kind is its attribute_type: char, text, select, multiselect,
+	// boolean, integer, float, date (datetime and binary too).
+	kind string
+	// translate puts its value in each translation's attributes rather
+	// than in the record's.
+	translate bool
+}
+
+// attributeSets is what the export of one product model (templates or
+// variants) knows of the product attributes: which attributes each
+// attribute set holds, of what kind, and which of their x_ fields the model
+// has. The model's adapter reads the x_ fields it names (MoreFields), and
+// the mapping sends the attributes of the record's set, and only those.
+//
+// Attributes change rarely and every product's export needs them, so they
+// are read once and trusted for attributeRefresh; a record whose set the
+// catalogue does not know, or that lacks a field of its set, makes it read
+// them again at once, and its export is retried with the new fields.
+type attributeSets struct {
+	client *openerp.Client
+	// model is the product model whose x_ fields are read.
+	model string
+	// The attribute models and their fields, as the backend names them.
+	setModel, setAttributes                      string
+	attrModel, attrName, attrType, attrTranslate string
+	// optional are fields read when the model has them, beside the
+	// attributes (a brand, an administrator's x_ field).
+	optional []string
+
+	mu           sync.Mutex
+	loadedAt     time.Time
+	sets         map[int64][]attribute
+	has          map[string]bool // the model's fields
+	fields       []string        // the attributes' and optional fields the model has
+	translatable []string        // those read in every language
+}
+
+// newAttributeSets returns the attribute catalogue of the OpenERP model of
+// the connector's model (product or variation), with the backend's names.
+func newAttributeSets(e *env, model string, optional ...string) *attributeSets {
+	return &attributeSets{
+		client: e.sys.OpenERP, model: e.localModel(model), optional: optional,
+		setModel: e.localModel("attribute_set"), setAttributes: e.field("attribute_set", "attribute_ids"),
+		attrModel: e.localModel("attribute"), attrName: e.field("attribute", "name"),
+		attrType: e.field("attribute", "attribute_type"), attrTranslate: e.field("attribute", "translate"),
+	}
+}
+
+// moreFields is the product adapter's MoreFields: the x_ fields of every
+// attribute the model has, and the optional fields it has.
+func (s *attributeSets) moreFields(ctx context.Context) ([]string, []string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sets == nil || time.Since(s.loadedAt) > attributeRefresh {
+		if err := s.load(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
+	return slices.Clone(s.fields), slices.Clone(s.translatable), nil
+}
+
+// of returns the attributes of the set of rec (setField holds it) that the
+// model has; none for a record without a set.
+func (s *attributeSets) of(ctx context.Context, rec connector.Record, setField string) ([]attribute, error) {
+	raw := rec.Fields[setField]
+	if raw == nil {
+		return nil, nil
+	}
+	id, err := connector.Int(firstOf(raw))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", setField, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	attrs, known, stale := s.lookup(id, rec)
+	if known && !stale {
+		return attrs, nil
+	}
+	// The record was read with fields that the set, as read before it,
+	// does not explain: read the attributes again.
+	if err := s.load(ctx); err != nil {
+		return nil, adapter.OpenERPDecision(err)
+	}
+	attrs, known, stale = s.lookup(id, rec)
+	switch {
+	case !known:
+		return nil, connector.Permanent(fmt.Errorf("%s: attribute set %d does not exist in %s", setField, id, s.setModel))
+	case stale:
+		return nil, connector.Retryable(fmt.Errorf("%s: the attributes of set %d changed since the record was read: it is read again", setField, id))
+	}
+	return attrs, nil
+}
+
+// lookup returns the attributes of set id that the model has, whether the
+// set is known, and whether rec lacks one of their fields (it was read
+// before they were known). The caller holds mu.
+func (s *attributeSets) lookup(id int64, rec connector.Record) (attrs []attribute, known, stale bool) {
+	all, known := s.sets[id]
+	for _, a := range all {
+		if !s.has[a.code] {
+			continue // an attribute of another model
+		}
+		if _, ok := rec.Fields[a.code]; !ok {
+			stale = true
+		}
+		attrs = append(attrs, a)
+	}
+	return attrs, known, stale
+}
+
+// load reads the model's fields, the attributes and the sets. The caller
+// holds mu.
+func (s *attributeSets) load(ctx context.Context) error {
+	desc, err := s.client.FieldsGet(ctx, s.model, []string{"type", "translate"}, nil)
+	if err != nil {
+		return fmt.Errorf("attributes: fields of %s: %w", s.model, err)
+	}
+	everything := openerp.SearchOptions{Context: openerp.Context{"active_test": false}}
+	rows, err := s.client.SearchRead(ctx, s.attrModel, nil, []string{s.attrName, s.attrType, s.attrTranslate}, everything)
+	if err != nil {
+		return fmt.Errorf("attributes: %s: %w", s.attrModel, err)
+	}
+	byID := make(map[int64]attribute, len(rows))
+	for _, r := range rows {
+		code, _ := r.String(s.attrName)
+		kind, _ := r.String(s.attrType)
+		byID[r.ID()] = attribute{code: code, kind: kind, translate: r.Bool(s.attrTranslate)}
+	}
+	rows, err = s.client.SearchRead(ctx, s.setModel, nil, []string{s.setAttributes}, everything)
+	if err != nil {
+		return fmt.Errorf("attributes: %s: %w", s.setModel, err)
+	}
+	sets := make(map[int64][]attribute, len(rows))
+	for _, r := range rows {
+		attrs := []attribute{}
+		for _, id := range r.IDs(s.setAttributes) {
+			if a, ok := byID[id]; ok {
+				attrs = append(attrs, a)
+			}
+		}
+		sets[r.ID()] = attrs
+	}
+	has := make(map[string]bool, len(desc))
+	for name := range desc {
+		has[name] = true
+	}
+	var fields, translatable []string
+	add := func(name string, translate bool) {
+		if !has[name] || slices.Contains(fields, name) {
+			return
+		}
+		fields = append(fields, name)
+		if t, _ := desc[name]["translate"].(bool); t || translate {
+			translatable = append(translatable, name)
+		}
+	}
+	for _, a := range byID {
+		add(a.code, a.translate)
+	}
+	for _, name := range s.optional {
+		add(name, false)
+	}
+	slices.Sort(fields)
+	slices.Sort(translatable)
+	s.sets, s.has, s.fields, s.translatable, s.loadedAt = sets, has, fields, translatable, time.Now()
+	return nil
+}
+
+// attributes is the Compute of a record's own attributes: those of its set
+// that are not translated, typed by their kind.
+func (s *attributeSets) attributes(setField string) func(ctx context.Context, mc *connector.MapContext) (any, error) {
+	return func(ctx context.Context, mc *connector.MapContext) (any, error) {
+		attrs, err := s.of(ctx, mc.Record, setField)
+		if err != nil {
+			return nil, err
+		}
+		out := map[string]any{}
+		for _, a := range attrs {
+			if a.translate {
+				continue
+			}
+			v, ok, err := a.value(mc.Record.Fields[a.code])
+			if err != nil {
+				return nil, mc.Err(a.code, err)
+			}
+			if ok {
+				out[a.code] = v
+			}
+		}
+		return out, nil
+	}
+}
+
+// translations is the Compute of QoQa's translations of a record: for each
+// backend language, an entry with the text of each of texts (entry key →
+// source field: its text in that language when it is translated, else its
+// one text, a many2one's name) and the translated attributes of the
+// record's set in that language. A language with nothing to say is left
+// out.
+func (s *attributeSets) translations(setField string, texts map[string]string) func(ctx context.Context, mc *connector.MapContext) (any, error) {
+	keys := make([]string, 0, len(texts))
+	for k := range texts {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	languageID := connector.LanguageID(qoqa.LanguageCodes)
+	return func(ctx context.Context, mc *connector.MapContext) (any, error) {
+		attrs, err := s.of(ctx, mc.Record, setField)
+		if err != nil {
+			return nil, err
+		}
+		out := []any{}
+		for _, lang := range mc.Languages {
+			id, err := languageID(ctx, mc, lang)
+			if err != nil {
+				return nil, err
+			}
+			entry := map[string]any{}
+			for _, k := range keys {
+				if v := inLanguage(mc.Record.Fields[texts[k]], lang); v != nil && v != "" {
+					if pair, ok := v.([]any); ok && len(pair) > 1 { // a many2one: its name
+						v = pair[1]
+					}
+					entry[k] = v
+				}
+			}
+			translated := map[string]any{}
+			for _, a := range attrs {
+				if !a.translate {
+					continue
+				}
+				v, ok, err := a.value(inLanguage(mc.Record.Fields[a.code], lang))
+				if err != nil {
+					return nil, mc.Err(a.code, fmt.Errorf("in %s: %w", lang, err))
+				}
+				if ok {
+					translated[a.code] = v
+				}
+			}
+			if len(translated) > 0 {
+				entry["attributes"] = translated
+			}
+			if len(entry) > 0 {
+				entry["language_id"] = id
+				out = append(out, entry)
+			}
+		}
+		return out, nil
+	}
+}
+
+// inLanguage is a field's value in lang: its translation when it is
+// translated, else its one value.
+func inLanguage(v any, lang string) any {
+	if tr, ok := v.(connector.Translations); ok {
+		return tr[lang]
+	}
+	return v
+}
+
+// firstOf is the ID of a many2one pair, or v itself.
+func firstOf(v any) any {
+	if pair, ok := v.([]any); ok && len(pair) > 0 {
+		return pair[0]
+	}
+	return v
+}
+
+// value types an attribute's OpenERP value as QoQa takes it, by the
+// attribute's kind; ok is false when it has none to send (an empty value,
+// a binary: no media are sent).
+func (a attribute) value(v any) (out any, ok bool, err error) {
+	if v == nil {
+		if a.kind == "boolean" {
+			return false, true, nil // OpenERP's False
+		}
+		return nil, false, nil
+	}
+	switch a.kind {
+	case "char", "text":
+		s, isString := v.(string)
+		if !isString {
+			return nil, false, fmt.Errorf("%s attribute: want a text, got %T", a.kind, v)
+		}
+		return s, s != "", nil
+	case "select":
+		if pair, isPair := v.([]any); isPair && len(pair) > 1 { // a many2one to its option
+			v = pair[1]
+		}
+		s, isString := v.(string)
+		if !isString {
+			return nil, false, fmt.Errorf("select attribute: want an option, got %T", v)
+		}
+		return s, s != "", nil
+	case "multiselect":
+		return multiselect(v)
+	case "boolean":
+		b, isBool := v.(bool)
+		if !isBool {
+			return nil, false, fmt.Errorf("boolean attribute: got %T", v)
+		}
+		return b, true, nil
+	case "integer":
+		n, err := connector.Int(v)
+		return n, err == nil, err
+	case "float":
+		f, err := connector.Float(v)
+		return f, err == nil, err
+	case "date":
+		s, _ := v.(string)
+		if _, err := time.Parse(connector.DateOnly, s); err != nil {
+			return nil, false, fmt.Errorf("date attribute: %v is not a date", v)
+		}
+		return s, true, nil
+	case "datetime":
+		s, _ := v.(string)
+		t, err := time.Parse(connector.UTCDateTime, s)
+		if err != nil {
+			return nil, false, fmt.Errorf("datetime attribute: %v is not a datetime", v)
+		}
+		return t.Format(qoqa.TimeLayout), true, nil
+	case "binary":
+		return nil, false, nil
+	}
+	return nil, false, fmt.Errorf("attribute kind %q is not one QoQa takes", a.kind)
+}
+
+// multiselect reads the options of a multiselect attribute: a list of
+// names, or the comma-separated text that stores them.
+func multiselect(v any) (any, bool, error) {
+	var names []any
+	switch x := v.(type) {
+	case string:
+		for _, n := range strings.Split(x, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				names = append(names, n)
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if pair, isPair := e.([]any); isPair && len(pair) > 1 {
+				e = pair[1]
+			}
+			n, isString := e.(string)
+			if !isString {
+				return nil, false, fmt.Errorf("multiselect attribute: want option names, got %T (option IDs are not read)", e)
+			}
+			names = append(names, n)
+		}
+	default:
+		return nil, false, fmt.Errorf("multiselect attribute: got %T", v)
+	}
+	return names, len(names) > 0, nil
+}

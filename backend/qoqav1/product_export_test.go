@@ -1,0 +1,228 @@
+package qoqav1_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qoqasync/qoqasync/backend"
+	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/openerp"
+	"github.com/qoqasync/qoqasync/openerp/openerptest"
+)
+
+// catalogue is a lamp authored in OpenERP: a template and its variant, each
+// with an attribute set, and an attribute in neither set.
+type lamp struct {
+	template, variant int64
+}
+
+// seedLamp seeds the attributes, the sets and the lamp, in French and
+// German.
+func seedLamp(w *world) lamp {
+	w.t.Helper()
+	w.erp.AddField("product.template", "x_brand", openerptest.Field{Type: "char"})
+	w.erp.AddField("product.template", "x_highlights", openerptest.Field{Type: "text", Translate: true})
+	attrs := w.erp.Seed("attribute.attribute",
+		map[string]any{"name": "x_color", "attribute_type": "char", "translate": true},
+		map[string]any{"name": "x_care", "attribute_type": "text", "translate": true},
+		map[string]any{"name": "x_material", "attribute_type": "select"},
+		map[string]any{"name": "x_sockets", "attribute_type": "multiselect"},
+		map[string]any{"name": "x_dimmable", "attribute_type": "boolean"},
+		map[string]any{"name": "x_watts", "attribute_type": "integer"},
+		map[string]any{"name": "x_weight", "attribute_type": "float"},
+		map[string]any{"name": "x_launch", "attribute_type": "date"},
+		map[string]any{"name": "x_supplier_code", "attribute_type": "char"}, // in no set
+	)
+	sets := w.erp.Seed("attribute.set",
+		map[string]any{"name": "Lamps", "attribute_ids": []any{openerp.CmdReplace(attrs[:8]...)}},
+		map[string]any{"name": "Lamp variants", "attribute_ids": []any{openerp.CmdReplace(attrs[0], attrs[5])}},
+	)
+	categ := w.erp.Seed("product.category", map[string]any{"name": "Lighting"})[0]
+	tmpl := w.erp.Seed("product.template", map[string]any{
+		"name": "Lampe", "description_sale": "Une lampe", "description": "internal: supplier X", "categ_id": categ,
+		"attribute_set_id": sets[0], "x_brand": "Lumo", "x_highlights": "Brille",
+		"x_color": "rouge", "x_care": "Essuyer", "x_material": "brass", "x_sockets": "E27, E14", "x_dimmable": true,
+		"x_watts": int64(40), "x_weight": 1.5, "x_launch": "2026-03-01", "x_supplier_code": "SUP-9",
+	})[0]
+	w.translate("product.template", tmpl, "fr_FR", openerp.Values{"name": "Lampe", "description_sale": "Une lampe", "x_highlights": "Brille", "x_color": "rouge", "x_care": "Essuyer"})
+	w.translate("product.template", tmpl, "de_DE", openerp.Values{"name": "Leuchte", "description_sale": "Eine Leuchte", "x_highlights": "Leuchtet", "x_color": "rot", "x_care": "Abwischen"})
+	variant := w.erp.Seed("product.product", map[string]any{
+		"name": "Lampe", "product_tmpl_id": tmpl, "default_code": "LAMP-1", "ean13": "7610000000017",
+		"attribute_set_id": sets[1], "x_color": "bleu", "x_watts": int64(60), "x_weight": 2.5,
+	})[0]
+	w.translate("product.product", variant, "fr_FR", openerp.Values{"name": "Lampe", "x_color": "bleu"})
+	w.translate("product.product", variant, "de_DE", openerp.Values{"name": "Leuchte", "x_color": "blau"})
+	return lamp{template: tmpl, variant: variant}
+}
+
+// A template and its variant authored in OpenERP are created on QoQa with
+// every field of the contract, the attributes of their set and only those,
+// typed by kind, and their translations in every language; a change updates
+// them under their QoQa IDs, a run without change sends nothing, and an
+// archived or deleted one is deleted on QoQa.
+func TestProductExport(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, exporting)
+	l := seedLamp(w)
+
+	w.requireSynced()
+	assert.Equal(t, 1, w.qoqa.Calls("product", "POST"))
+	assert.Equal(t, 1, w.qoqa.Calls("variation", "POST"))
+	product := w.remote("product", "product", l.template)
+	assert.Equal(t, map[string]any{
+		"category":  "Lighting",
+		"is_active": true,
+		"attributes": map[string]any{
+			"x_material": "brass", "x_sockets": []any{"E27", "E14"}, "x_dimmable": true,
+			"x_watts": float64(40), "x_weight": 1.5, "x_launch": "2026-03-01",
+		},
+		"translations": []any{
+			map[string]any{"language_id": float64(1), "name": "Lampe", "description": "Une lampe", "brand": "Lumo", "highlights": "Brille",
+				"attributes": map[string]any{"x_color": "rouge", "x_care": "Essuyer"}},
+			map[string]any{"language_id": float64(2), "name": "Leuchte", "description": "Eine Leuchte", "brand": "Lumo", "highlights": "Leuchtet",
+				"attributes": map[string]any{"x_color": "rot", "x_care": "Abwischen"}},
+		},
+	}, contractFields(product))
+	variation := w.remote("variation", "variation", l.variant)
+	assert.Equal(t, map[string]any{
+		"product_id": float64(product["id"].(int64)), "sku": "LAMP-1", "ean": "7610000000017", "is_active": true,
+		"attributes": map[string]any{"x_watts": float64(60)},
+		"translations": []any{
+			map[string]any{"language_id": float64(1), "name": "Lampe", "attributes": map[string]any{"x_color": "bleu"}},
+			map[string]any{"language_id": float64(2), "name": "Leuchte", "attributes": map[string]any{"x_color": "blau"}},
+		},
+	}, contractFields(variation))
+
+	w.translate("product.template", l.template, "de_DE", openerp.Values{"name": "Stehleuchte"})
+	w.requireSynced()
+	assert.Equal(t, 1, w.qoqa.Calls("product", "POST"), "a change creates nothing")
+	assert.Equal(t, 1, w.qoqa.Calls("product", "PUT"))
+	assert.Equal(t, 0, w.qoqa.Calls("variation", "PUT"), "the unchanged variant is not sent")
+	product = w.remote("product", "product", l.template)
+	assert.Equal(t, "Stehleuchte", product["translations"].([]any)[1].(map[string]any)["name"], "updated under the stored ID")
+	w.write("product.product", l.variant, openerp.Values{"default_code": "LAMP-1B", "x_watts": int64(75)})
+	w.requireSynced()
+	assert.Equal(t, 1, w.qoqa.Calls("variation", "POST"))
+	assert.Equal(t, 1, w.qoqa.Calls("variation", "PUT"))
+	variation = w.remote("variation", "variation", l.variant)
+	assert.Equal(t, "LAMP-1B", variation["sku"], "updated under the stored ID")
+	assert.Equal(t, map[string]any{"x_watts": float64(75)}, variation["attributes"])
+
+	writes := w.qoqaWrites()
+	w.requireSynced()
+	assert.Equal(t, writes, w.qoqaWrites(), "a run with no change sends nothing")
+
+	w.write("product.template", l.template, openerp.Values{"active": false})
+	w.requireSynced()
+	assert.Equal(t, 1, w.qoqa.Calls("product", "DELETE"), "an archived template is deleted on QoQa")
+	assert.Zero(t, w.qoqa.Count("product"))
+	assert.Equal(t, connector.RemoteDeleted, w.bound("product", l.template).RemoteState)
+	w.write("product.template", l.template, openerp.Values{"active": true})
+	w.requireSynced()
+	assert.Equal(t, 2, w.qoqa.Calls("product", "POST"), "reactivated, it is created again")
+	assert.Equal(t, connector.RemoteLive, w.bound("product", l.template).RemoteState)
+
+	require.NoError(t, w.oc.Unlink(w.ctx, "product.product", []int64{l.variant}))
+	w.requireSynced()
+	assert.Equal(t, 1, w.qoqa.Calls("variation", "DELETE"), "a deleted variant is deleted on QoQa")
+	_, err := w.store.ByLocal(w.ctx, "variation", itoa(l.variant))
+	assert.ErrorIs(t, err, connector.ErrNotBound, "and its binding goes")
+}
+
+// A product of QoQa's history (created in OpenERP by an import, which wrote
+// its reference) is never sent back: neither while unbound nor once bound
+// and edited in OpenERP.
+func TestProductFromHistoryIsNeverExported(t *testing.T) {
+	t.Parallel()
+	for name, bound := range map[string]bool{"unbound": false, "bound and edited": true} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, func(b *backend.Backend) {
+				exporting(b)
+				b.Models["product"] = backend.ModelSettings{ExportInterval: time.Minute, RefField: "x_qoqa_ref"}
+			})
+			w.erp.AddField("product.template", "x_qoqa_ref", openerptest.Field{Type: "char"})
+			history := w.erp.Seed("product.template", map[string]any{"name": "Old lamp", "x_qoqa_ref": connector.Ref("product", "77", 0)})[0]
+			authored := w.erp.Seed("product.template", map[string]any{"name": "New lamp"})[0]
+			if bound {
+				w.bind("product", history, 77)
+			}
+			w.requireSynced()
+			assert.Equal(t, 1, w.qoqa.Calls("product", "POST"), "only the authored product is created")
+			assert.Zero(t, w.qoqa.Calls("product", "PUT"), "the history product is not updated")
+			w.bound("product", authored)
+		})
+	}
+}
+
+// A set made after the attributes were read, with an attribute made after
+// too, is read at once: its product is exported with that attribute.
+func TestProductOfANewAttributeSet(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, exporting)
+	seedLamp(w)
+	w.requireSynced()
+
+	attr := w.erp.Seed("attribute.attribute", map[string]any{"name": "x_shade", "attribute_type": "select"})[0]
+	set := w.erp.Seed("attribute.set", map[string]any{"name": "Shades", "attribute_ids": []any{openerp.CmdReplace(attr)}})[0]
+	shade := w.erp.Seed("product.template", map[string]any{"name": "Abat-jour", "attribute_set_id": set, "x_shade": "linen"})[0]
+	w.requireSynced()
+	assert.Equal(t, map[string]any{"x_shade": "linen"}, w.remote("product", "product", shade)["attributes"])
+}
+
+// An archived template follows the deletion policy the backend sets for
+// products: deleted on QoQa (the default), archived there, or left alone.
+func TestProductDeletionFollowsThePolicy(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name       string
+		policy     connector.DeletePolicy
+		state      connector.RemoteState
+		onQoQa     bool
+		qoqaActive bool
+	}{
+		{name: "default: delete", policy: "", state: connector.RemoteDeleted},
+		{name: "archive", policy: connector.ArchiveRemote, state: connector.RemoteArchived, onQoQa: true},
+		{name: "ignore", policy: connector.IgnoreDelete, state: connector.RemoteKept, onQoQa: true, qoqaActive: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, func(b *backend.Backend) {
+				exporting(b)
+				b.Models["product"] = backend.ModelSettings{ExportInterval: time.Minute, DeletePolicy: c.policy}
+			})
+			id := w.erp.Seed("product.template", map[string]any{"name": "Lampe"})[0]
+			w.requireSynced()
+			remoteID := mustID(w.bound("product", id).RemoteID)
+
+			w.write("product.template", id, openerp.Values{"active": false})
+			w.requireSynced()
+			assert.Equal(t, c.state, w.bound("product", id).RemoteState)
+			rec, ok := w.qoqa.Record("product", remoteID)
+			require.Equal(t, c.onQoQa, ok)
+			if ok {
+				assert.Equal(t, c.qoqaActive, rec["is_active"])
+			}
+		})
+	}
+}
+
+// OpenERP 7.0 keeps active on variants only: a template model without it
+// is exported as active, and its variants are still archived one by one.
+func TestProductOfATemplateModelWithoutActive(t *testing.T) {
+	t.Parallel()
+	models := openerptest.DefaultModels()
+	delete(models["product.template"], "active")
+	w := newWorldOn(t, openerptest.Options{Models: models}, exporting)
+	tmpl := w.erp.Seed("product.template", map[string]any{"name": "Lampe"})[0]
+	variant := w.erp.Seed("product.product", map[string]any{"name": "Lampe", "product_tmpl_id": tmpl, "default_code": "LAMP"})[0]
+
+	w.requireSynced()
+	assert.Equal(t, true, w.remote("product", "product", tmpl)["is_active"])
+	w.write("product.product", variant, openerp.Values{"active": false})
+	w.requireSynced()
+	assert.Equal(t, 1, w.qoqa.Calls("variation", "DELETE"))
+}
