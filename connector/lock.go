@@ -67,9 +67,16 @@ func localKey(model, localID string) string   { return model + " local " + local
 // create the same record pair (see ImportFlow.TwoWay).
 func createKey(model string) string { return model + " creates" }
 
-// busyRetry is how long a job waits when the record's lock is taken: the
-// holder is usually done within a few calls.
+// busyRetry is how long a job waits in the queue when the record's lock is
+// still taken after lockWait: the holder is then a long sync.
 const busyRetry = 2 * time.Second
+
+// lockWait is how long a flow waits, trying again and again, for a lock
+// that another job holds, before it hands the job back to the queue: jobs
+// that share a dependency (orders of one new customer) find it free within
+// a few calls, and waiting here costs milliseconds where a retry through
+// the queue costs busyRetry.
+const lockWait = 500 * time.Millisecond
 
 // BusyError is the cause of the retry of a job whose record pair is locked by
 // another job.
@@ -126,7 +133,7 @@ func lockFor(ctx context.Context, l Locker, key, job string) (context.Context, f
 			return nil, nil, Permanent(&CycleError{Chain: append(held.chain(), job)})
 		}
 	}
-	unlock, ok, err := l.TryLock(ctx, key)
+	unlock, ok, err := tryLockFor(ctx, l, key, lockWait)
 	if err != nil {
 		return nil, nil, Retryable(fmt.Errorf("%s: lock %s: %w", job, key, err))
 	}
@@ -134,6 +141,33 @@ func lockFor(ctx context.Context, l Locker, key, job string) (context.Context, f
 		return nil, nil, Retryable(&BusyError{Key: key, Job: job}, NotCounted(), After(busyRetry))
 	}
 	return context.WithValue(ctx, heldLockKey{}, &heldLock{key: key, job: job, parent: held}), unlock, nil
+}
+
+// tryLockFor tries the lock of key until it is free or wait has passed,
+// backing off from 1 ms, so that a lock held for a few calls is taken as
+// soon as it is free. It never waits for a lock it cannot get: two jobs
+// that each hold what the other wants both give up within wait.
+func tryLockFor(ctx context.Context, l Locker, key string, wait time.Duration) (func(), bool, error) {
+	deadline := time.Now().Add(wait)
+	pause := time.Millisecond
+	for {
+		unlock, ok, err := l.TryLock(ctx, key)
+		if err != nil || ok {
+			return unlock, ok, err
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil, false, nil
+		}
+		t := time.NewTimer(min(pause, left))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, false, ctx.Err()
+		case <-t.C:
+		}
+		pause = min(2*pause, 50*time.Millisecond)
+	}
 }
 
 // processLock is the Locker of the flows that were given none: one for the

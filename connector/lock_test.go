@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -190,4 +191,49 @@ func TestConcurrentSyncsOfOnePairConverge(t *testing.T) {
 	wg.Wait()
 	assert.Equal(t, 1, w.local.Len())
 	assert.Equal(t, 1, w.remote.Len())
+}
+
+// countingLock counts the tries of each key.
+type countingLock struct {
+	connector.KeyLock
+	mu    sync.Mutex
+	tries map[string]int
+}
+
+func (l *countingLock) TryLock(ctx context.Context, key string) (func(), bool, error) {
+	l.mu.Lock()
+	if l.tries == nil {
+		l.tries = map[string]int{}
+	}
+	l.tries[key]++
+	l.mu.Unlock()
+	return l.KeyLock.TryLock(ctx, key)
+}
+
+func (l *countingLock) triesOf(key string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.tries[key]
+}
+
+// A lock held for a few calls by another job is waited for, briefly, in the
+// flow: the job goes on when it is free instead of going back to the queue.
+func TestALockHeldBrieflyIsWaitedFor(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	lock := &countingLock{}
+	w.imp.Locker, w.exp.Locker = lock, lock
+	local := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk", "list_price": 1.0}})
+	require.NoError(t, w.export(t, local))
+	b := mustBinding(t, w, local)
+	w.remote.Put(connector.Record{ID: b.RemoteID, Fields: map[string]any{"name": "Desk 2", "price": 100}})
+	release := holdImport(t, w, b.RemoteID)
+	exported := make(chan error, 1)
+	go func() { exported <- w.exp.Export(w.ctx, local, connector.ExportOptions{Force: true}) }()
+	key := "product remote " + b.RemoteID
+	require.Eventually(t, func() bool { return lock.triesOf(key) >= 3 }, 5*time.Second, time.Millisecond,
+		"the export must try the lock again while it waits") // the import's try, and two of the export's
+	require.NoError(t, release())
+	err := <-exported
+	assert.False(t, connector.IsRetryable(err), "the export went back to the queue instead of waiting: %v", err)
 }
