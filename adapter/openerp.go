@@ -55,18 +55,26 @@ var (
 )
 
 // Search implements connector.Adapter: the records whose write_date is in
-// [from, to), oldest change first, page by page.
+// [from, to), archived ones included, in ascending ID order, page by page.
+//
+// It pages by key, not by offset: each page asks for the IDs above the
+// last one yielded. A record written or deleted while the search runs
+// then shifts no later page: a record that stays in the window is found
+// whatever happens to the others, and one whose write_date leaves the
+// window for a later time is found by the search that covers that time.
+// (Offset paging over a changing result set skips a record for good each
+// time an earlier one leaves it.)
 func (a *OpenERP) Search(ctx context.Context, from, to time.Time) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
-		domain := openerp.And(openerp.Where("write_date", ">=", from.UTC()), openerp.Where("write_date", "<", to.UTC()))
+		window := openerp.And(openerp.Where("write_date", ">=", from.UTC()), openerp.Where("write_date", "<", to.UTC()))
 		size := a.PageSize
 		if size <= 0 {
 			size = 1000
 		}
-		for offset := 0; ; offset += size {
-			ids, err := a.Client.Search(ctx, a.Model, domain, openerp.SearchOptions{
-				Offset: offset, Limit: size, Order: "write_date asc, id asc",
-				Context: a.Context.WithActiveTest(false),
+		var last int64
+		for {
+			ids, err := a.Client.Search(ctx, a.Model, openerp.And(window, openerp.Where("id", ">", last)), openerp.SearchOptions{
+				Limit: size, Order: "id asc", Context: a.Context.WithActiveTest(false),
 			})
 			if err != nil {
 				yield("", openerpError(err))
@@ -76,6 +84,7 @@ func (a *OpenERP) Search(ctx context.Context, from, to time.Time) iter.Seq2[stri
 				if !yield(strconv.FormatInt(id, 10), nil) {
 					return
 				}
+				last = max(last, id)
 			}
 			if len(ids) < size {
 				return
