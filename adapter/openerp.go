@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -130,6 +131,15 @@ func (a *OpenERP) ReadMany(ctx context.Context, ids []string) ([]connector.Recor
 	return recs, nil
 }
 
+// The fields that carry a record's version. OpenERP 7.0 has no
+// write_date field (a log-access column, which read leaves out) but
+// answers __last_update on every model: COALESCE(write_date, create_date,
+// now), to the microsecond. Odoo 8+ also reads write_date, to the second.
+const (
+	lastUpdateField = "__last_update"
+	writeDateField  = "write_date"
+)
+
 // read reads the records nums with their translations; it returns the
 // client's errors as they are.
 func (a *OpenERP) read(ctx context.Context, nums []int64) ([]connector.Record, error) {
@@ -137,9 +147,14 @@ func (a *OpenERP) read(ctx context.Context, nums []int64) ([]connector.Record, e
 	if err != nil {
 		return nil, err
 	}
-	fields := a.Fields
-	if len(fields) > 0 {
-		fields = append(slices.Clone(fields), "write_date")
+	// Every field, when Fields is nil, is every field fields_get lists:
+	// named, so that the version can be asked beside them.
+	fields := slices.Clone(a.Fields)
+	if len(fields) == 0 {
+		fields = slices.Sorted(maps.Keys(types))
+	}
+	if !slices.Contains(fields, lastUpdateField) {
+		fields = append(fields, lastUpdateField)
 	}
 	rows, err := a.Client.Read(ctx, a.Model, nums, fields, a.Context)
 	if err != nil {
@@ -150,14 +165,14 @@ func (a *OpenERP) read(ctx context.Context, nums []int64) ([]connector.Record, e
 	found := make([]int64, len(rows))
 	for i, v := range rows {
 		rec := connector.Record{ID: strconv.FormatInt(v.ID(), 10), Fields: make(map[string]any, len(v))}
-		rec.UpdatedAt, _ = v.Time("write_date")
+		rec.UpdatedAt = version(v)
 		for k, x := range v {
 			rec.Fields[k] = openerpNoValue(x, types[k])
 		}
 		// The version is not content: the flows hash Fields to tell a
-		// change, and every write moves write_date.
-		delete(rec.Fields, "write_date")
-		delete(rec.Fields, "__last_update")
+		// change, and every write moves it.
+		delete(rec.Fields, writeDateField)
+		delete(rec.Fields, lastUpdateField)
 		rec.Archived = rec.Fields["active"] == false
 		recs[i], index[v.ID()], found[i] = rec, i, v.ID()
 	}
@@ -187,6 +202,16 @@ func (a *OpenERP) read(ctx context.Context, nums []int64) ([]connector.Record, e
 		}
 	}
 	return recs, nil
+}
+
+// version is a record's write_date where the server reads it (Odoo 8+),
+// else its __last_update (OpenERP 7.0), to the second as write_date reads.
+func version(v openerp.Values) time.Time {
+	t, ok := v.Time(writeDateField)
+	if !ok {
+		t, _ = v.Time(lastUpdateField)
+	}
+	return t.Truncate(time.Second)
 }
 
 func (a *OpenERP) firstLanguage() string {

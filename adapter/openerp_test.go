@@ -228,6 +228,30 @@ func TestOpenERPNowIsTheServersClock(t *testing.T) {
 	assert.True(t, connector.IsRetryable(err), "%v", err)
 }
 
+// A record's version is OpenERP 7.0's __last_update (7.0 has no write_date
+// field), or Odoo 8's write_date, to the second, and neither is content.
+func TestOpenERPVersionOn70And8(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 1, 10, 0, 0, 250_000_000, time.UTC)
+	for _, version := range []int{7, 8} {
+		for _, fields := range [][]string{nil, {"name"}} {
+			t.Run(fmt.Sprintf("v%d %v", version, fields), func(t *testing.T) {
+				t.Parallel()
+				s := openerptest.New(openerptest.Options{Version: version, Now: func() time.Time { return at }})
+				t.Cleanup(s.Close)
+				a := &adapter.OpenERP{Client: newOpenERPClient(t, s), Model: "res.partner", Fields: fields}
+				id := s.Seed("res.partner", map[string]any{"name": "Ada"})[0]
+				rec, err := a.Read(context.Background(), strconv.FormatInt(id, 10))
+				require.NoError(t, err)
+				assert.Equal(t, at.Truncate(time.Second), rec.UpdatedAt)
+				assert.Equal(t, "Ada", rec.Fields["name"])
+				assert.NotContains(t, rec.Fields, "write_date", "the version is no content: the flows hash Fields")
+				assert.NotContains(t, rec.Fields, "__last_update")
+			})
+		}
+	}
+}
+
 // The change search pages by key: what happens to a record already
 // yielded while the search runs moves no later record out of the pages.
 func TestOpenERPSearchPagesByKey(t *testing.T) {
