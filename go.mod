@@ -5,7 +5,6 @@ go 1.26.8
 require (
 	github.com/dghubble/oauth1 v0.7.3
 	github.com/jackc/pgx/v5 v5.12.0
-	github.com/kolo/xmlrpc v0.0.0-20220921171641-a4b6fa1dd06b
 	github.com/stretchr/testify v1.12.1
 	modernc.org/sqlite v1.62.0
 )

@@ -62,18 +62,26 @@ var (
 )
 
 // Search implements connector.Adapter: the records whose write_date is in
-// [from, to), oldest change first, page by page.
+// [from, to), archived ones included, in ascending ID order, page by page.
+//
+// It pages by key, not by offset: each page asks for the IDs above the
+// last one yielded. A record written or deleted while the search runs
+// then shifts no later page: a record that stays in the window is found
+// whatever happens to the others, and one whose write_date leaves the
+// window for a later time is found by the search that covers that time.
+// (Offset paging over a changing result set skips a record for good each
+// time an earlier one leaves it.)
 func (a *OpenERP) Search(ctx context.Context, from, to time.Time) iter.Seq2[string, error] {
 	return func(yield func(string, error) bool) {
-		domain := openerp.And(openerp.Where("write_date", ">=", from.UTC()), openerp.Where("write_date", "<", to.UTC()))
+		window := openerp.And(openerp.Where("write_date", ">=", from.UTC()), openerp.Where("write_date", "<", to.UTC()))
 		size := a.PageSize
 		if size <= 0 {
 			size = 1000
 		}
-		for offset := 0; ; offset += size {
-			ids, err := a.Client.Search(ctx, a.Model, domain, openerp.SearchOptions{
-				Offset: offset, Limit: size, Order: "write_date asc, id asc",
-				Context: a.Context.WithActiveTest(false),
+		var last int64
+		for {
+			ids, err := a.Client.Search(ctx, a.Model, openerp.And(window, openerp.Where("id", ">", last)), openerp.SearchOptions{
+				Limit: size, Order: "id asc", Context: a.Context.WithActiveTest(false),
 			})
 			if err != nil {
 				yield("", openerpError(err))
@@ -83,6 +91,7 @@ func (a *OpenERP) Search(ctx context.Context, from, to time.Time) iter.Seq2[stri
 				if !yield(strconv.FormatInt(id, 10), nil) {
 					return
 				}
+				last = max(last, id)
 			}
 			if len(ids) < size {
 				return
@@ -127,6 +136,15 @@ func (a *OpenERP) ReadMany(ctx context.Context, ids []string) ([]connector.Recor
 	return recs, nil
 }
 
+// The fields that carry a record's version. OpenERP 7.0 has no
+// write_date field (a log-access column, which read leaves out) but
+// answers __last_update on every model: COALESCE(write_date, create_date,
+// now), to the microsecond. Odoo 8+ also reads write_date, to the second.
+const (
+	lastUpdateField = "__last_update"
+	writeDateField  = "write_date"
+)
+
 // read reads the records nums with their translations; it returns the
 // client's errors as they are.
 //
@@ -157,11 +175,18 @@ func (a *OpenERP) read(ctx context.Context, nums []int64) ([]connector.Record, e
 				fields = append(fields, f)
 			}
 		}
-		fields = append(fields, "write_date")
 	}
 	types, err := a.fieldTypes(ctx, fields)
 	if err != nil {
 		return nil, err
+	}
+	// Every field, when Fields is nil, is every field fields_get lists:
+	// named, so that the version can be asked beside them.
+	if len(fields) == 0 {
+		fields = slices.Sorted(maps.Keys(types))
+	}
+	if !slices.Contains(fields, lastUpdateField) {
+		fields = append(fields, lastUpdateField)
 	}
 	oc := a.Context
 	if len(langs) > 0 {
@@ -176,14 +201,14 @@ func (a *OpenERP) read(ctx context.Context, nums []int64) ([]connector.Record, e
 	found := make([]int64, len(rows))
 	for i, v := range rows {
 		rec := connector.Record{ID: strconv.FormatInt(v.ID(), 10), Fields: make(map[string]any, len(v))}
-		rec.UpdatedAt, _ = v.Time("write_date")
+		rec.UpdatedAt = version(v)
 		for k, x := range v {
 			rec.Fields[k] = openerpNoValue(x, types[k])
 		}
 		// The version is not content: the flows hash Fields to tell a
-		// change, and every write moves write_date.
-		delete(rec.Fields, "write_date")
-		delete(rec.Fields, "__last_update")
+		// change, and every write moves it.
+		delete(rec.Fields, writeDateField)
+		delete(rec.Fields, lastUpdateField)
 		rec.Archived = rec.Fields["active"] == false
 		recs[i], index[v.ID()], found[i] = rec, i, v.ID()
 	}
@@ -217,6 +242,16 @@ func (a *OpenERP) read(ctx context.Context, nums []int64) ([]connector.Record, e
 		}
 	}
 	return recs, nil
+}
+
+// version is a record's write_date where the server reads it (Odoo 8+),
+// else its __last_update (OpenERP 7.0), to the second as write_date reads.
+func version(v openerp.Values) time.Time {
+	t, ok := v.Time(writeDateField)
+	if !ok {
+		t, _ = v.Time(lastUpdateField)
+	}
+	return t.Truncate(time.Second)
 }
 
 func (a *OpenERP) firstLanguage() string {

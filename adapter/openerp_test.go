@@ -227,3 +227,71 @@ func TestOpenERPNowIsTheServersClock(t *testing.T) {
 	_, err = a.Now(context.Background())
 	assert.True(t, connector.IsRetryable(err), "%v", err)
 }
+
+// A record's version is OpenERP 7.0's __last_update (7.0 has no write_date
+// field), or Odoo 8's write_date, to the second, and neither is content.
+func TestOpenERPVersionOn70And8(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 1, 10, 0, 0, 250_000_000, time.UTC)
+	for _, version := range []int{7, 8} {
+		for _, fields := range [][]string{nil, {"name"}} {
+			t.Run(fmt.Sprintf("v%d %v", version, fields), func(t *testing.T) {
+				t.Parallel()
+				s := openerptest.New(openerptest.Options{Version: version, Now: func() time.Time { return at }})
+				t.Cleanup(s.Close)
+				a := &adapter.OpenERP{Client: newOpenERPClient(t, s), Model: "res.partner", Fields: fields}
+				id := s.Seed("res.partner", map[string]any{"name": "Ada"})[0]
+				rec, err := a.Read(context.Background(), strconv.FormatInt(id, 10))
+				require.NoError(t, err)
+				assert.Equal(t, at.Truncate(time.Second), rec.UpdatedAt)
+				assert.Equal(t, "Ada", rec.Fields["name"])
+				assert.NotContains(t, rec.Fields, "write_date", "the version is no content: the flows hash Fields")
+				assert.NotContains(t, rec.Fields, "__last_update")
+			})
+		}
+	}
+}
+
+// The change search pages by key: what happens to a record already
+// yielded while the search runs moves no later record out of the pages.
+func TestOpenERPSearchPagesByKey(t *testing.T) {
+	t.Parallel()
+	for name, change := range map[string]func(t *testing.T, c *openerp.Client, clk *clockAt, first int64){
+		"deleted": func(t *testing.T, c *openerp.Client, _ *clockAt, first int64) {
+			require.NoError(t, c.Unlink(context.Background(), "res.partner", []int64{first}))
+		},
+		"archived and written past the window": func(t *testing.T, c *openerp.Client, clk *clockAt, first int64) {
+			clk.t = clk.t.Add(time.Hour)
+			require.NoError(t, c.Write(context.Background(), "res.partner", []int64{first}, openerp.Values{"active": false}, nil))
+		},
+		"written again inside the window": func(t *testing.T, c *openerp.Client, _ *clockAt, first int64) {
+			require.NoError(t, c.Write(context.Background(), "res.partner", []int64{first}, openerp.Values{"name": "Ada L."}, nil))
+		},
+	} {
+		for _, size := range []int{1, 2, 3} {
+			t.Run(fmt.Sprintf("%s, pages of %d", name, size), func(t *testing.T) {
+				t.Parallel()
+				clk := &clockAt{t: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
+				s := openerptest.New(openerptest.Options{Now: clk.Now})
+				t.Cleanup(s.Close)
+				c := newOpenERPClient(t, s)
+				var want []string
+				for _, name := range []string{"Ada", "Bob", "Cy", "Dan"} {
+					want = append(want, strconv.FormatInt(s.Seed("res.partner", map[string]any{"name": name})[0], 10))
+					clk.t = clk.t.Add(time.Second)
+				}
+				a := &adapter.OpenERP{Client: c, Model: "res.partner", PageSize: size}
+				var got []string
+				for id, err := range a.Search(context.Background(), clk.t.Add(-time.Minute), clk.t.Add(time.Minute)) {
+					require.NoError(t, err)
+					got = append(got, id)
+					if len(got) == 1 {
+						first, _ := strconv.ParseInt(id, 10, 64)
+						change(t, c, clk, first)
+					}
+				}
+				assert.Equal(t, want, got, "every record that stayed in the window is found once")
+			})
+		}
+	}
+}

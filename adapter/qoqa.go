@@ -22,9 +22,10 @@ import (
 // errors, which only report what happened, into the engine's decisions: a
 // maintenance is retried after its delay without counting the attempt, a
 // 429 after its Retry-After, a 5xx, an error list in a 2xx or a call with
-// no answer with the queue's backoff; a missing record wraps
-// connector.ErrNotFound; a cancelled context is left as it is; anything
-// else fails the job at once.
+// no answer with the queue's backoff; a missing record (QoQa's error code
+// 2, and nothing else: a 404 without it says nothing about the record)
+// wraps connector.ErrNotFound; a cancelled context is left as it is;
+// anything else, a misrouted call included, fails the job at once.
 type QoQa struct {
 	client *qoqa.Client
 	svc    *qoqa.Service[map[string]any]
@@ -154,8 +155,11 @@ func (a *QoQa) id(id string) (qoqa.ID, error) {
 //     5xx, an error list in a 2xx, no answer) is retried, after the delay
 //     QoQa asked for, and without counting the attempt when it says so (a
 //     maintenance);
-//   - a missing record wraps connector.ErrNotFound, which the flows read
-//     (a delete counts it as done), and fails the job;
+//   - a missing record (qoqa.ErrNotFound: QoQa's code 2) wraps
+//     connector.ErrNotFound, which the flows read (a delete counts it as
+//     done), and fails the job; a 404 without code 2 (a wrong endpoint or
+//     base URL, a proxy's page) is no such record: a delete it answers is
+//     not done, and the job fails as below;
 //   - a cancelled context is left as it is: the job did not fail, it was
 //     stopped;
 //   - anything else (authentication, validation, an answer that breaks the

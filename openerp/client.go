@@ -31,7 +31,8 @@ type Config struct {
 	Database string
 	User     string
 	// Password is sent with every call and appears nowhere else: not in
-	// errors, logs, or the client's String.
+	// errors, logs, or the String and GoString of the Config and the
+	// Client (so not in %v, %+v, %#v or %s either).
 	Password string
 	// Path forces the API paths: PathV7 (OpenERP 7's, which Odoo keeps
 	// too; no search_read) or PathV8 (Odoo 8+, with search_read). Empty,
@@ -117,6 +118,24 @@ func New(cfg Config) (*Client, error) {
 func (c *Client) String() string {
 	return fmt.Sprintf("openerp.Client{%s db=%s user=%s}", redactURL(c.cfg.URL), c.cfg.Database, c.cfg.User)
 }
+
+// GoString keeps the password out of %#v too, which would otherwise print
+// the Config the client holds.
+func (c *Client) GoString() string { return c.String() }
+
+// String prints the configuration without its password, which shows as
+// [redacted] when set, for %v, %+v and %s alike.
+func (cfg Config) String() string {
+	password := ""
+	if cfg.Password != "" {
+		password = "[redacted]"
+	}
+	return fmt.Sprintf("openerp.Config{URL: %q, Database: %q, User: %q, Password: %s, Path: %q, HTTPClient: %p, Timeout: %s, MaxResponseBytes: %d, ReadBatchSize: %d}",
+		redactURL(cfg.URL), cfg.Database, cfg.User, password, cfg.Path, cfg.HTTPClient, cfg.Timeout, cfg.MaxResponseBytes, cfg.ReadBatchSize)
+}
+
+// GoString keeps the password out of %#v too.
+func (cfg Config) GoString() string { return cfg.String() }
 
 // Version returns the server's version() answer. It asks the forced
 // Path's common endpoint, else /xmlrpc/common, which every version serves.

@@ -20,7 +20,10 @@
 // The retry decision is the caller's: package adapter makes it for the sync
 // engine, which this package does not import.
 //
-// github.com/kolo/xmlrpc encodes the values only (internal/wire decodes
-// them): its client runs one call at a time, takes no context and loses
-// OpenERP 7's string fault codes.
+// The XML-RPC messages are written and read by internal/wire as Python's
+// xmlrpc.client (OpenERP's own) writes and reads them: every text escaped,
+// struct member names included. A text XML 1.0 cannot carry (a control
+// character, bytes that are not UTF-8) or an integer beyond XML-RPC's
+// 32-bit <int> is an error wrapping ErrInvalidValue, naming where it is in
+// the call, before anything is sent.
 package openerp

@@ -62,8 +62,12 @@ func (c *Client) SearchCount(ctx context.Context, model string, domain Domain, o
 
 // Read returns the fields of the records ids (every field when fields is
 // empty), in the order of ids. Records that do not exist are left out, as
-// OpenERP leaves them out. A list longer than Config.ReadBatchSize is read
-// in several calls.
+// OpenERP leaves them out — as long as one field asked is read from the
+// table: asked only x2many fields, or fields the model lacks (which
+// OpenERP 7 ignores), 7.0 answers every ID, a missing one too; ask
+// "__last_update" beside them, which every model answers (OpenERP 7.0 has
+// no readable write_date: it is the record's version). A list longer than
+// Config.ReadBatchSize is read in several calls.
 func (c *Client) Read(ctx context.Context, model string, ids []int64, fields []string, oc Context) ([]Values, error) {
 	if len(ids) == 0 {
 		return nil, nil

@@ -7,13 +7,19 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/qoqasync/qoqasync/openerp/internal/wire"
 )
 
 // ErrInvalidValue is wrapped by the error of a call whose arguments hold a
 // value that XML-RPC cannot carry to OpenERP: an integer beyond XML-RPC's
 // 32-bit <int> (OpenERP 7 would store it, then fail every read of the
-// record), a struct, a channel. Such a call fails before anything is sent,
+// record), a text (a value or a key) with a control character that XML
+// 1.0 has no place for or bytes that are not UTF-8 (OpenERP's parser would
+// refuse the call, and an encoder that replaced them would store another
+// text), a struct, a channel. Such a call fails before anything is sent,
 // and a retry cannot mend it.
 var ErrInvalidValue = errors.New("openerp: value cannot be sent")
 
@@ -26,8 +32,12 @@ type ValueError struct {
 	Reason string
 }
 
-// Error names the value, its path and the reason.
+// Error names the value, its path and the reason; a text is quoted, its
+// control characters escaped.
 func (e *ValueError) Error() string {
+	if s, ok := e.Value.(string); ok {
+		return fmt.Sprintf("cannot send %s = %q: %s", e.Path, s, e.Reason)
+	}
 	return fmt.Sprintf("cannot send %s = %v (%T): %s", e.Path, e.Value, e.Value, e.Reason)
 }
 
@@ -51,8 +61,10 @@ func sanitize(v any) (any, error) {
 	switch x := v.(type) {
 	case nil:
 		return false, nil
-	case bool, string, float64:
+	case bool, float64:
 		return x, nil
+	case string:
+		return text(x)
 	case int64:
 		return fitInt(x)
 	case int:
@@ -90,7 +102,11 @@ func sanitize(v any) (any, error) {
 	case []string:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = e
+			s, err := text(e)
+			if err != nil {
+				return nil, err.(*ValueError).in(index(i))
+			}
+			out[i] = s
 		}
 		return out, nil
 	case []byte:
@@ -110,7 +126,7 @@ func sanitizeReflect(rv reflect.Value) (any, error) {
 	case reflect.Bool:
 		return rv.Bool(), nil
 	case reflect.String:
-		return rv.String(), nil
+		return text(rv.String())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return fitInt(rv.Int())
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
@@ -140,6 +156,9 @@ func sanitizeReflect(rv reflect.Value) (any, error) {
 		out := make(map[string]any, rv.Len())
 		for it := rv.MapRange(); it.Next(); {
 			k := it.Key().String()
+			if err := checkKey(k); err != nil {
+				return nil, err
+			}
 			e, err := sanitize(it.Value().Interface())
 			if err != nil {
 				return nil, err.(*ValueError).in(key(k))
@@ -176,6 +195,9 @@ func sanitizeList(l []any) ([]any, error) {
 func sanitizeMap(m map[string]any) (map[string]any, error) {
 	out := make(map[string]any, len(m))
 	for k, e := range m {
+		if err := checkKey(k); err != nil {
+			return nil, err
+		}
 		v, err := sanitize(e)
 		if err != nil {
 			return nil, err.(*ValueError).in(key(k))
@@ -183,6 +205,28 @@ func sanitizeMap(m map[string]any) (map[string]any, error) {
 		out[k] = v
 	}
 	return out, nil
+}
+
+// text checks that s can travel in XML 1.0, as the wire encoder needs:
+// a text it cannot carry is refused here, where the path is known.
+func text(s string) (any, error) {
+	if err := wire.CheckText(s); err != nil {
+		return nil, &ValueError{Value: s, Reason: textReason(err)}
+	}
+	return s, nil
+}
+
+// checkKey checks a struct member's name as text does a value; the error's
+// path is the key's.
+func checkKey(k string) error {
+	if err := wire.CheckText(k); err != nil {
+		return &ValueError{Path: key(k), Value: k, Reason: "the key: " + textReason(err)}
+	}
+	return nil
+}
+
+func textReason(err error) string {
+	return strings.TrimPrefix(err.Error(), wire.ErrText.Error()+": ") + "; XML-RPC cannot carry it, and replacing it would store another text"
 }
 
 func index(i int) string  { return "[" + strconv.Itoa(i) + "]" }

@@ -46,6 +46,7 @@ func TestSanitizeReachesNestedTypedValues(t *testing.T) {
 		{"int32 bounds", []int64{math.MinInt32, math.MaxInt32}, []any{int64(math.MinInt32), int64(math.MaxInt32)}},
 		{"domain", Where("write_date", ">=", at), []any{[]any{"write_date", ">=", "2026-03-01 11:30:00"}}},
 		{"context", Context{"lang": "fr_FR"}, map[string]any{"lang": "fr_FR"}},
+		{"tab, newline, carriage return and markup", Values{"x_r&d <b>": "a\tb\r\nc & <d>"}, map[string]any{"x_r&d <b>": "a\tb\r\nc & <d>"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -58,6 +59,9 @@ func TestSanitizeReachesNestedTypedValues(t *testing.T) {
 		})
 	}
 }
+
+// label is a named string type, which sanitize reaches by reflection.
+type label string
 
 func TestSanitizeRefusesWhatXMLRPCCannotCarry(t *testing.T) {
 	t.Parallel()
@@ -73,6 +77,12 @@ func TestSanitizeRefusesWhatXMLRPCCannotCarry(t *testing.T) {
 		{"struct", []any{struct{ A int }{1}}, `[0]`, "cannot send"},
 		{"map with int keys", map[int]string{1: "a"}, ``, "cannot send"},
 		{"channel", Values{"c": make(chan int)}, `["c"]`, "cannot send"},
+		{"a control character", Values{"name": "Lampe\vRouge"}, `["name"]`, "U+000B"},
+		{"escape in a list", []any{"ok", []string{"a", "\x1b[0m"}}, `[1][1]`, "U+001B"},
+		{"NUL in a named string", []any{label("\x00")}, `[0]`, "U+0000"},
+		{"invalid UTF-8", map[string]any{"name": "Lampe \xff"}, `["name"]`, "not UTF-8"},
+		{"U+FFFE", Values{"name": "\uFFFE"}, `["name"]`, "U+FFFE"},
+		{"a key with a control character", Context{"x\a": true}, `["x\a"]`, "the key"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -190,9 +190,11 @@ func (e *exchange) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // check turns a failed step into an *Error, without quoting oauth1's
-// message or the answer (a 2xx answer may hold a token's secret). Any
-// refusal short of a 5xx, a 429 or a maintenance is ErrAuth: the step
-// must start again.
+// message or the answer (a 2xx answer may hold a token's secret). It reads
+// QoQa's errors list under any status, a 2xx included, by the contract's
+// rules, as the API calls do: a maintenance (code 17), a 429, a 5xx or an
+// errors list in a 2xx with another code than 2 or 4 may pass if the step
+// is tried again. Any other refusal is ErrAuth: the step must start again.
 func (e *exchange) check(err error) error {
 	if err == nil {
 		return nil
@@ -200,16 +202,13 @@ func (e *exchange) check(err error) error {
 	if e.status == 0 {
 		return transportError(e.ctx, http.MethodPost, e.path, err)
 	}
-	if e.status < 300 {
+	var env envelope
+	listed := json.Unmarshal(e.body, &env) == nil && len(env.Errors) > 0
+	if e.status < 300 && !listed {
 		return e.broken("the answer lacks oauth_token, oauth_token_secret or oauth_callback_confirmed")
 	}
-	ae := &Error{Method: http.MethodPost, Path: e.path, StatusCode: e.status, RetryAfter: parseRetryAfter(e.header)}
-	var env envelope
-	if json.Unmarshal(e.body, &env) == nil {
-		ae.Errors = env.Errors
-	}
-	classify(ae)
-	if e.status < 500 && ae.kind != ErrRateLimited && ae.kind != ErrMaintenance {
+	ae := &Error{Method: http.MethodPost, Path: e.path, StatusCode: e.status, Errors: env.Errors, RetryAfter: parseRetryAfter(e.header)}
+	if classify(ae); !ae.Temporary() {
 		ae.kind = ErrAuth
 	}
 	return ae

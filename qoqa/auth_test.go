@@ -261,6 +261,12 @@ func TestPINFlowErrors(t *testing.T) {
 		"start, a 200 without authorize_url": {stub(http.StatusOK, "oauth_token=a&oauth_token_secret=b&oauth_callback_confirmed=true"), s.Consumer(), "",
 			startPath, http.StatusOK, nil},
 		"finish, a wrong PIN": {s.URL, s.Consumer(), "000000000", finishPath, http.StatusUnauthorized, qoqa.ErrAuth},
+		// QoQa's errors list is read under any status, as for the API calls;
+		// one that no retry mends asks for a new flow.
+		"start, code 4 in a 200": {stub(http.StatusOK, `{"errors": [{"type": "x", "code": 4, "message": "bad"}]}`), s.Consumer(), "", startPath, http.StatusOK, qoqa.ErrAuth},
+		"start, code 2 in a 200": {stub(http.StatusOK, `{"errors": [{"type": "x", "code": 2, "message": "gone"}]}`), s.Consumer(), "", startPath, http.StatusOK, qoqa.ErrAuth},
+		"start, code 17 in a 503": {stub(http.StatusServiceUnavailable, `{"errors": [{"type": "x", "code": 17, "message": "later"}]}`), s.Consumer(), "",
+			startPath, http.StatusServiceUnavailable, qoqa.ErrMaintenance},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -278,7 +284,7 @@ func TestPINFlowErrors(t *testing.T) {
 			if tc.kind != nil {
 				assert.ErrorIs(t, err, tc.kind)
 			}
-			assert.Equal(t, tc.kind == qoqa.ErrUnavailable, apiErr.Temporary())
+			assert.Equal(t, tc.kind == qoqa.ErrUnavailable || tc.kind == qoqa.ErrMaintenance, apiErr.Temporary())
 			assert.NotContains(t, err.Error(), "wrong")
 			assert.NotContains(t, err.Error(), s.Consumer().Secret)
 		})

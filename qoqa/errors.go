@@ -16,8 +16,12 @@ var (
 	// page), a revoked token or a missing permission (403), a used or wrong
 	// token or PIN (401). Retrying does not help; a new PIN flow may.
 	ErrAuth = errors.New("qoqa: authentication failed")
-	// ErrNotFound: the record does not exist (code 2, or 404). A delete
-	// that meets it finds the record already gone.
+	// ErrNotFound: the record does not exist: an answer with error code
+	// 2, under a 404 or a 200. A delete that meets it finds the record
+	// already gone. A 404 without code 2 (a proxy's or a router's page, a
+	// wrong base URL or endpoint, QoQa's code 1) says nothing about the
+	// record and is not ErrNotFound: it is an *Error of no kind, which no
+	// retry mends.
 	ErrNotFound = errors.New("qoqa: record not found")
 	// ErrMaintenance: QoQa is in maintenance (code 17). Retry after
 	// RetryAfter (MaintenanceDelay unless QoQa said otherwise); the attempt
@@ -140,7 +144,10 @@ func (e *Error) Temporary() bool {
 func (e *Error) NotCounted() bool { return e.kind == ErrMaintenance }
 
 // classify sorts an error answer by the contract's rules: it sets the
-// error's kind, and the maintenance delay when QoQa named none.
+// error's kind, and the maintenance delay when QoQa named none. An answer
+// that no rule sorts (a 404 without code 2, another 4xx, another code
+// outside a 2xx) keeps no kind: a permanent error, which reports what
+// came back.
 func classify(e *Error) *Error {
 	code := e.Code()
 	switch {
@@ -151,7 +158,7 @@ func classify(e *Error) *Error {
 		}
 	case e.StatusCode == http.StatusTooManyRequests:
 		e.kind = ErrRateLimited
-	case code == 2 || e.StatusCode == http.StatusNotFound:
+	case code == 2: // only code 2 says the record does not exist
 		e.kind = ErrNotFound
 	case e.StatusCode >= 200 && e.StatusCode < 300 && len(e.Errors) > 0 && code != 4:
 		// QoQa's front answered and the work behind it failed: as a 5xx.

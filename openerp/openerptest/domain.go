@@ -13,6 +13,9 @@ type expr struct {
 	field string
 	cmp   string
 	value any
+	// sqlNot keeps a '!' over this term a SQL NOT: 7.0 distributes no
+	// '!' into a child_of, which the fake has resolved into an in.
+	sqlNot bool
 }
 
 // parseDomain parses a whole domain: an implicit "&" joins its top-level
@@ -78,119 +81,330 @@ func mentions(d []any, field string) bool {
 	return false
 }
 
+// tri is a truth value of SQL's three-valued logic: a comparison with
+// NULL is unknown, and a record matches a domain only when it is true.
+type tri int8
+
+const (
+	no tri = iota
+	yes
+	unknown
+)
+
+func truth(b bool) tri {
+	if b {
+		return yes
+	}
+	return no
+}
+
+func (t tri) not() tri {
+	switch t {
+	case yes:
+		return no
+	case no:
+		return yes
+	}
+	return unknown
+}
+
+func and(a, b tri) tri {
+	switch {
+	case a == no || b == no:
+		return no
+	case a == unknown || b == unknown:
+		return unknown
+	}
+	return yes
+}
+
+func or(a, b tri) tri {
+	switch {
+	case a == yes || b == yes:
+		return yes
+	case a == unknown || b == unknown:
+		return unknown
+	}
+	return no
+}
+
+// negations are 7.0's distribute_not: a '!' over a term with one of these
+// operators becomes the term with the opposite operator, whose SQL (see
+// leaf) is not always the SQL NOT of the term's; over any other term it
+// stays a SQL NOT.
+var negations = map[string]string{
+	"<": ">=", ">": "<=", "<=": ">", ">=": "<", "=": "!=", "!=": "=",
+	"in": "not in", "not in": "in", "like": "not like", "not like": "like", "ilike": "not ilike", "not ilike": "ilike",
+}
+
+// match reports whether the record matches e, as the WHERE clause that
+// 7.0's expression.py builds would: '!' distributed into the terms
+// (distribute_not), then each term as __leaf_to_sql writes it, evaluated
+// with SQL's NULL.
 func (s *Server) match(m *model, id int64, r *record, e *expr, lang string) (bool, *rpcFault) {
 	if e == nil {
 		return true, nil
 	}
+	t, f := s.eval(m, id, r, e, lang, false)
+	return t == yes, f
+}
+
+// eval evaluates e, negated when negate is set.
+func (s *Server) eval(m *model, id int64, r *record, e *expr, lang string, negate bool) (tri, *rpcFault) {
 	switch e.op {
 	case "&", "|":
-		a, f := s.match(m, id, r, e.args[0], lang)
+		a, f := s.eval(m, id, r, e.args[0], lang, negate)
 		if f != nil {
-			return false, f
+			return no, f
 		}
-		if e.op == "&" && !a || e.op == "|" && a {
-			return a, nil
+		b, f := s.eval(m, id, r, e.args[1], lang, negate)
+		if f != nil {
+			return no, f
 		}
-		return s.match(m, id, r, e.args[1], lang)
+		if (e.op == "&") != negate { // De Morgan under a '!'
+			return and(a, b), nil
+		}
+		return or(a, b), nil
 	case "!":
-		a, f := s.match(m, id, r, e.args[0], lang)
-		return !a, f
+		return s.eval(m, id, r, e.args[0], lang, !negate)
 	}
-	var v any
-	if e.field == "id" {
-		v = id
-	} else {
-		fl, ok := m.fields[e.field]
-		if !ok {
-			return false, raise("ValueError", "Invalid field %q in leaf %v", e.field, []any{e.field, e.cmp, e.value})
-		}
-		v = r.vals[e.field]
-		if fl.Translate && lang != "" {
-			if t, ok := r.trans[lang][e.field]; ok {
-				v = t
-			}
-		}
-		if fl.Type == "many2one" {
-			if rid, _ := v.(int64); rid == 0 {
-				v = nil
-			}
-		}
-		if fl.Type == "one2many" {
-			var ids []int64
-			for cid, cr := range s.models[fl.Relation].records {
-				if cr.vals[fl.Inverse] == id {
-					ids = append(ids, cid)
-				}
-			}
-			v = ids
+	op := normalizeOperator(e.cmp, e.value)
+	if negate && !e.sqlNot {
+		if neg, ok := negations[op]; ok {
+			op, negate = neg, false
 		}
 	}
-	return compareTerm(v, e.cmp, e.value)
+	t, f := s.term(m, id, r, e.field, op, e.value, lang)
+	if negate {
+		t = t.not()
+	}
+	return t, f
 }
 
-// compareTerm applies one operator; a list value (x2many) matches when any
-// of its IDs does.
-func compareTerm(v any, op string, want any) (bool, *rpcFault) {
-	if ids, ok := v.([]int64); ok {
-		switch op {
-		case "=", "in":
-			for _, id := range ids {
-				if ok, _ := compareTerm(id, op, want); ok {
-					return true, nil
-				}
-			}
-			return (op == "=" && isEmpty(want) && len(ids) == 0), nil
-		case "!=", "not in":
-			pos := map[string]string{"!=": "=", "not in": "in"}[op]
-			ok, f := compareTerm(v, pos, want)
-			return !ok, f
-		}
+// normalizeOperator is 7.0's normalize_leaf: '<>' is '!=', a boolean right
+// side turns in/not in into =/!=, a list right side turns =/!= into
+// in/not in.
+func normalizeOperator(op string, value any) string {
+	if op == "<>" {
+		op = "!="
 	}
-	switch op {
-	case "=", "==":
-		return equal(v, want), nil
-	case "!=", "<>":
-		return !equal(v, want), nil
-	case "<", "<=", ">", ">=":
-		if isEmpty(v) {
-			return false, nil
+	_, isBool := value.(bool)
+	_, isList := value.([]any)
+	switch {
+	case isBool && op == "in":
+		return "="
+	case isBool && op == "not in":
+		return "!="
+	case isList && op == "=":
+		return "in"
+	case isList && op == "!=":
+		return "not in"
+	}
+	return op
+}
+
+// term evaluates one term of the model's field.
+func (s *Server) term(m *model, id int64, r *record, field, op string, want any, lang string) (tri, *rpcFault) {
+	if field == "id" {
+		return leaf("", int64(id), op, want)
+	}
+	if logColumn(field) {
+		return leaf("datetime", r.vals[field], op, want)
+	}
+	fl, ok := m.fields[field]
+	if !ok {
+		return no, raise("ValueError", "Invalid field %q in leaf %v", field, []any{field, op, want})
+	}
+	switch fl.Type {
+	case "one2many", "many2many":
+		var ids []int64
+		if fl.Type == "one2many" {
+			ids = s.children(fl, id, false)
+		} else {
+			ids, _ = r.vals[field].([]int64)
 		}
-		c := compare(v, want)
-		return map[string]bool{"<": c < 0, "<=": c <= 0, ">": c > 0, ">=": c >= 0}[op], nil
-	case "in", "not in":
+		ok, f := x2manyTerm(ids, op, want)
+		return truth(ok), f
+	case "many2one":
+		v := r.vals[field]
+		if rid, _ := v.(int64); rid == 0 {
+			v = nil
+		}
+		return leaf(fl.Type, v, op, want)
+	}
+	src, f := leaf(fl.Type, r.vals[field], op, want)
+	if f != nil || !fl.Translate || lang == "" || isNone(want) {
+		return src, f
+	}
+	// 7.0 searches a translatable field in a language as "id in (the
+	// records whose translation matches UNION those whose source
+	// matches)", wildcards added but no IS NULL: either side matches.
+	tr, has := r.trans[lang][field]
+	if !has {
+		return truth(src == yes), nil
+	}
+	t, f := leaf(fl.Type, tr, op, want)
+	return truth(src == yes || t == yes), f
+}
+
+// x2manyTerm applies =, in, != or not in to an x2many's list of IDs: it
+// matches when any ID does (7.0 rewrites these terms as id in/not in a
+// subquery, which never yields NULL).
+func x2manyTerm(ids []int64, op string, want any) (bool, *rpcFault) {
+	switch op {
+	case "=", "in":
+		for _, id := range ids {
+			if t, _ := leaf("", id, op, want); t == yes {
+				return true, nil
+			}
+		}
+		return op == "=" && isEmpty(want) && len(ids) == 0, nil
+	case "!=", "not in":
+		ok, f := x2manyTerm(ids, map[string]string{"!=": "=", "not in": "in"}[op], want)
+		return !ok, f
+	}
+	return false, raise("ValueError", "unknown operator %q for a x2many field", op)
+}
+
+// leaf is 7.0's __leaf_to_sql for a stored value v (nil is SQL's NULL) of
+// a field of type typ:
+//
+//   - in / not in: a False in the list stands for NULL ("OR f IS NULL" for
+//     in, "AND f IS NOT NULL" for not in); a not in without False also
+//     matches NULL ("OR f IS NULL"); an empty list is FALSE / TRUE;
+//   - = False (or None) is IS NULL, != False is IS NOT NULL; a boolean's
+//     = False also matches false, its != False only true;
+//   - =? False (or None) is TRUE, else =;
+//   - like, ilike, not like, not ilike wrap the value in %...% and keep
+//     its own % and _ as wildcards; an empty value adds "OR f IS NULL";
+//     =like and =ilike take the pattern as it is;
+//   - anything else is plain SQL: NULL is unknown, so it matches neither
+//     = nor != nor not ilike.
+func leaf(typ string, v any, op string, want any) (tri, *rpcFault) {
+	isNull := truth(v == nil)
+	switch {
+	case op == "in" || op == "not in":
 		list, ok := want.([]any)
 		if !ok {
-			return false, raise("ValueError", "operator %q takes a list, got %v", op, want)
+			return no, raise("ValueError", "Invalid domain term %v", []any{op, want})
 		}
-		in := false
+		var params []any
 		for _, w := range list {
-			if equal(v, w) {
-				in = true
-				break
+			if !pyFalse(w) {
+				params = append(params, w)
 			}
 		}
-		return in == (op == "in"), nil
-	case "like", "ilike", "not like", "not ilike", "=like", "=ilike":
-		sv, _ := v.(string)
-		pat := fmt.Sprint(want)
-		if strings.Contains(op, "ilike") {
-			sv, pat = strings.ToLower(sv), strings.ToLower(pat)
+		checkNulls := len(params) < len(list)
+		var q tri
+		switch {
+		case len(params) == 0:
+			q = truth(op == "not in")
+		case v == nil:
+			q = unknown
+		default:
+			q = no
+			for _, w := range params {
+				if compare(v, w) == 0 {
+					q = yes
+					break
+				}
+			}
+			if op == "not in" {
+				q = q.not()
+			}
 		}
-		var ok bool
-		if strings.HasPrefix(op, "=") {
-			ok = likeMatch(sv, pat)
-		} else {
-			ok = strings.Contains(sv, pat)
+		switch {
+		case checkNulls && op == "in", !checkNulls && op == "not in":
+			q = or(q, isNull)
+		case checkNulls && op == "not in":
+			q = and(q, isNull.not())
 		}
-		return ok != strings.HasPrefix(op, "not"), nil
+		return q, nil
+	case typ == "boolean" && op == "=" && pyFalse(want):
+		return or(isNull, truth(v == false)), nil
+	case op == "=" && isNone(want):
+		return isNull, nil
+	case typ == "boolean" && op == "!=" && pyFalse(want):
+		return and(isNull.not(), truth(v != false)), nil
+	case op == "!=" && isNone(want):
+		return isNull.not(), nil
+	case op == "=?":
+		if isNone(want) {
+			return yes, nil
+		}
+		return leaf(typ, v, "=", want)
 	}
-	return false, raise("ValueError", "unknown operator %q", op)
+	switch op {
+	case "like", "ilike", "not like", "not ilike", "=like", "=ilike":
+		pattern := pyStr(want)
+		wildcard := !strings.HasPrefix(op, "=")
+		if wildcard {
+			pattern = "%" + pattern + "%"
+		}
+		var q tri
+		if v == nil {
+			q = unknown
+		} else {
+			sv, _ := v.(string)
+			if strings.Contains(op, "ilike") {
+				sv, pattern = strings.ToLower(sv), strings.ToLower(pattern)
+			}
+			q = truth(likeMatch([]rune(sv), []rune(pattern)))
+			if strings.HasPrefix(op, "not") {
+				q = q.not()
+			}
+		}
+		if wildcard && pyStr(want) == "" {
+			q = or(q, isNull)
+		}
+		return q, nil
+	case "=", "!=", "<", "<=", ">", ">=":
+		if v == nil || want == nil {
+			return unknown, nil
+		}
+		c := compare(v, want)
+		return truth(map[string]bool{"=": c == 0, "!=": c != 0, "<": c < 0, "<=": c <= 0, ">": c > 0, ">=": c >= 0}[op]), nil
+	}
+	return no, raise("ValueError", "Invalid operator %q in domain term", op)
 }
 
-// likeMatch matches SQL's LIKE with % and _.
-func likeMatch(s, pat string) bool {
-	if pat == "" {
-		return s == ""
+// isNone is Python's "right is False or right is None".
+func isNone(v any) bool { return v == nil || v == false }
+
+// pyFalse is Python's "v == False": False, 0 and 0.0 (not "").
+func pyFalse(v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return !x
+	case int64:
+		return x == 0
+	case float64:
+		return x == 0
+	}
+	return false
+}
+
+// pyStr is Python's str() of a domain value, as 7.0 builds a like pattern.
+func pyStr(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "None"
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	case string:
+		return x
+	}
+	return fmt.Sprint(v)
+}
+
+// likeMatch matches PostgreSQL's LIKE: % any run of characters, _ one
+// character, a backslash escapes the next character.
+func likeMatch(s, pat []rune) bool {
+	if len(pat) == 0 {
+		return len(s) == 0
 	}
 	switch pat[0] {
 	case '%':
@@ -201,19 +415,13 @@ func likeMatch(s, pat string) bool {
 		}
 		return false
 	case '_':
-		return s != "" && likeMatch(s[1:], pat[1:])
-	}
-	return s != "" && s[0] == pat[0] && likeMatch(s[1:], pat[1:])
-}
-
-func equal(v, want any) bool {
-	if isEmpty(want) && want != "" {
-		if b, ok := v.(bool); ok {
-			return !b
+		return len(s) > 0 && likeMatch(s[1:], pat[1:])
+	case '\\':
+		if len(pat) > 1 {
+			pat = pat[1:]
 		}
-		return v == nil
 	}
-	return compare(v, want) == 0 && v != nil
+	return len(s) > 0 && s[0] == pat[0] && likeMatch(s[1:], pat[1:])
 }
 
 // compare orders two stored values: numbers as numbers, the rest as text
@@ -315,5 +523,5 @@ func (s *Server) resolveChildOf(m *model, e *expr) (*expr, *rpcFault) {
 	for id := range subtree {
 		ids = append(ids, id)
 	}
-	return &expr{field: e.field, cmp: "in", value: ids}, nil
+	return &expr{field: e.field, cmp: "in", value: ids, sqlNot: true}, nil
 }

@@ -13,6 +13,14 @@ type Field struct {
 	Translate bool
 	// Required refuses a create without a value.
 	Required bool
+	// Selection lists the keys a selection field takes: create and write
+	// refuse another (7.0's _check_selection_field_value). Nil leaves the
+	// field unchecked, as a selection computed by a function whose values
+	// the fake does not know.
+	Selection []string
+	// OnDelete is a many2one's ON DELETE: "cascade", "restrict", or ""
+	// for 7.0's default, "set null".
+	OnDelete string
 }
 
 // descriptions are the models' _description, which OpenERP's messages
@@ -32,11 +40,19 @@ func m2o(rel string) Field                       { return Field{Type: "many2one"
 func o2m(rel, inverse string) Field              { return Field{Type: "one2many", Relation: rel, Inverse: inverse} }
 func m2m(rel string) Field                       { return Field{Type: "many2many", Relation: rel} }
 func required(fl Field) Field                    { fl.Required = true; return fl }
+func cascade(fl Field) Field                     { fl.OnDelete = "cascade"; return fl }
+func sel(keys ...string) Field                   { return Field{Type: "selection", Selection: keys} }
 func fields(m map[string]Field) map[string]Field { return m }
 
 // DefaultModels are the models of the default backend (shared/OPENERP.md),
-// with the fields the connector reads and writes. Every model also has id,
-// create_date and write_date.
+// with the fields the connector reads and writes, declared as 7.0 declares
+// them where it matters to a client: the keys of a selection, a many2one's
+// ondelete (7.0's default is set null; product.product's product_tmpl_id
+// and sale.order.line's order_id cascade). The qoqa.* models are the
+// connector's own module: its offer positions cascade with their offer,
+// as order lines do. Every model also has id and the log-access columns
+// (create_date, write_date), which 7.0 reads only through __last_update
+// and Odoo 8 as fields.
 func DefaultModels() map[string]map[string]Field {
 	return map[string]map[string]Field{
 		"product.category": fields(map[string]Field{"name": required(f("char"))}),
@@ -46,12 +62,12 @@ func DefaultModels() map[string]map[string]Field {
 			"attribute_set_id": m2o("attribute.set"), "product_variant_ids": o2m("product.product", "product_tmpl_id"),
 		}),
 		"product.product": fields(map[string]Field{
-			"name": tr("char"), "product_tmpl_id": m2o("product.template"), "default_code": f("char"), "ean13": f("char"),
+			"name": tr("char"), "product_tmpl_id": cascade(m2o("product.template")), "default_code": f("char"), "ean13": f("char"),
 			"active": f("boolean"), "attribute_set_id": m2o("attribute.set"),
 		}),
 		"attribute.set": fields(map[string]Field{"name": required(f("char")), "attribute_ids": m2m("attribute.attribute")}),
 		"attribute.attribute": fields(map[string]Field{
-			"name": required(f("char")), "field_description": tr("char"), "attribute_type": required(f("selection")), "translate": f("boolean"),
+			"name": required(f("char")), "field_description": tr("char"), "attribute_type": required(sel("char", "text", "select", "multiselect", "boolean", "integer", "date", "datetime", "binary", "float")), "translate": f("boolean"),
 		}),
 		"sale.shop": fields(map[string]Field{"name": required(f("char"))}),
 		"qoqa.deal": fields(map[string]Field{"name": tr("char"), "qoqa_id": f("char")}),
@@ -61,7 +77,7 @@ func DefaultModels() map[string]map[string]Field {
 			"position_ids": o2m("qoqa.offer.position", "offer_id"), "qoqa_id": f("char"),
 		}),
 		"qoqa.offer.position": fields(map[string]Field{
-			"offer_id": m2o("qoqa.offer"), "product_id": m2o("product.product"), "unit_price": f("float"),
+			"offer_id": cascade(m2o("qoqa.offer")), "product_id": m2o("product.product"), "unit_price": f("float"),
 			"regular_price": f("float"), "lot_size": f("integer"), "max_sellable": f("integer"),
 		}),
 		"qoqa.voucher": fields(map[string]Field{
@@ -72,7 +88,7 @@ func DefaultModels() map[string]map[string]Field {
 		"res.partner": fields(map[string]Field{
 			"name": required(f("char")), "email": f("char"), "lang": f("char"), "customer": f("boolean"), "is_company": f("boolean"),
 			"ref": f("char"), "parent_id": m2o("res.partner"), "child_ids": o2m("res.partner", "parent_id"),
-			"type": f("selection"), "street": f("char"), "street2": f("char"), "zip": f("char"), "city": f("char"),
+			"type": sel("default", "invoice", "delivery", "contact", "other"), "street": f("char"), "street2": f("char"), "zip": f("char"), "city": f("char"),
 			"country_id": m2o("res.country"), "phone": f("char"), "active": f("boolean"),
 		}),
 		"res.country": fields(map[string]Field{"name": f("char"), "code": f("char")}),
@@ -83,7 +99,7 @@ func DefaultModels() map[string]map[string]Field {
 			"order_line": o2m("sale.order.line", "order_id"),
 		}),
 		"sale.order.line": fields(map[string]Field{
-			"order_id": required(m2o("sale.order")), "product_id": m2o("product.product"), "name": f("text"),
+			"order_id": required(cascade(m2o("sale.order"))), "product_id": m2o("product.product"), "name": f("text"),
 			"product_uom_qty": f("float"), "price_unit": f("float"),
 		}),
 		"delivery.carrier":  fields(map[string]Field{"name": f("char")}),

@@ -37,12 +37,39 @@ func (m *model) description() string {
 // table is the model's PostgreSQL table.
 func (m *model) table() string { return strings.ReplaceAll(m.name, ".", "_") }
 
-func newModel(name string, flds map[string]Field) *model {
+// newModel is a model with the fields flds. On OpenERP 7.0 the log-access
+// columns (create_date, write_date and their uids) are SQL columns that
+// BaseModel adds to the table, not fields: read leaves them out, fields_get
+// lists none, but domains and orders take them (MAGIC_COLUMNS). Odoo 8's
+// _add_magic_fields makes them fields, with __last_update.
+func newModel(name string, flds map[string]Field, version int) *model {
 	f := maps.Clone(flds)
-	f["create_date"] = Field{Type: "datetime"}
-	f["write_date"] = Field{Type: "datetime"}
+	if version >= 8 {
+		for _, name := range []string{"create_date", "write_date", lastUpdate} {
+			if _, ok := f[name]; !ok {
+				f[name] = Field{Type: "datetime"}
+			}
+		}
+	}
 	return &model{name: name, fields: f, records: map[int64]*record{}}
 }
+
+// lastUpdate is OpenERP's CONCURRENCY_CHECK_FIELD: read answers it on
+// every model as COALESCE(write_date, create_date, now).
+const lastUpdate = "__last_update"
+
+// logColumn reports the log-access columns every table has.
+func logColumn(name string) bool {
+	switch name {
+	case "create_date", "write_date", "create_uid", "write_uid":
+		return true
+	}
+	return false
+}
+
+// classic reports a field that 7.0's _read_flat reads from the table
+// (_classic_write): all but the x2many ones.
+func classic(fl Field) bool { return fl.Type != "one2many" && fl.Type != "many2many" }
 
 // baseLang is the language whose translations are the stored values.
 const baseLang = "en_US"
@@ -96,19 +123,19 @@ func (s *Server) dispatch(m *model, method string, a map[string]any) (any, *rpcF
 		ids, f := s.search(m, a["args"], context, nil, nil, nil)
 		return int64(len(ids)), f
 	case "read":
-		return s.read(m, a["ids"], a["fields"], lang)
+		return s.read(m, a["ids"], a["fields"], context)
 	case "search_read":
 		ids, f := s.search(m, a["domain"], context, a["offset"], a["limit"], a["order"])
 		if f != nil {
 			return nil, f
 		}
-		return s.read(m, idsAny(ids), a["fields"], lang)
+		return s.read(m, idsAny(ids), a["fields"], context)
 	case "create":
 		vals, ok := a["vals"].(map[string]any)
 		if !ok {
 			return nil, raise("AttributeError", "'%s' object has no attribute 'keys'", pyType(a["vals"]))
 		}
-		return s.create(m, vals, lang)
+		return s.create(m, vals)
 	case "write":
 		ids, f := toIDs(a["ids"])
 		if f != nil {
@@ -124,7 +151,9 @@ func (s *Server) dispatch(m *model, method string, a map[string]any) (any, *rpcF
 		if f != nil {
 			return nil, f
 		}
-		s.unlink(m, ids)
+		if f := s.unlink(m, ids); f != nil {
+			return nil, f
+		}
 		return true, nil
 	case "name_get":
 		ids, f := toIDs(a["ids"])
@@ -178,9 +207,30 @@ func toIDs(v any) ([]int64, *rpcFault) {
 	return nil, raise("ProgrammingError", "can't adapt type '%s'", pyType(v))
 }
 
-func (s *Server) now() string { return s.opts.Now().UTC().Format("2006-01-02 15:04:05") }
+// now is the server's clock as PostgreSQL's now() at time zone 'UTC'
+// prints a timestamp: to the microsecond, without trailing zeros.
+func (s *Server) now() string {
+	return s.opts.Now().UTC().Truncate(time.Microsecond).Format("2006-01-02 15:04:05.999999")
+}
 
-func (s *Server) create(m *model, vals map[string]any, lang string) (int64, *rpcFault) {
+// toSecond is a stored timestamp as 7.0's read sends create_date and
+// write_date: date_trunc('second', ...).
+func toSecond(ts string) string {
+	if len(ts) > len("2006-01-02 15:04:05") {
+		return ts[:len("2006-01-02 15:04:05")]
+	}
+	return ts
+}
+
+// create creates a record as 7.0's create does: in the source column
+// whatever the context's lang (create writes no translation), every
+// boolean it is not given False (active True, its default), selection
+// values checked before the INSERT, a missing required field refused by
+// its NOT NULL.
+func (s *Server) create(m *model, vals map[string]any) (int64, *rpcFault) {
+	if f := checkSelections(m, vals); f != nil {
+		return 0, f
+	}
 	for name, fl := range m.fields {
 		if fl.Required && isEmpty(vals[name]) {
 			return 0, integrityError(m, name)
@@ -189,13 +239,16 @@ func (s *Server) create(m *model, vals map[string]any, lang string) (int64, *rpc
 	m.nextID++
 	id := m.nextID
 	r := &record{id: id, vals: map[string]any{}, trans: map[string]map[string]any{}}
-	if _, ok := m.fields["active"]; ok {
-		r.vals["active"] = true
+	for name, fl := range m.fields {
+		if fl.Type == "boolean" {
+			r.vals[name] = name == "active"
+		}
 	}
 	now := s.now()
 	r.vals["create_date"], r.vals["write_date"] = now, now
+	r.vals["create_uid"], r.vals["write_uid"] = s.uid, s.uid
 	m.records[id] = r
-	if f := s.assign(m, id, r, vals, lang); f != nil {
+	if f := s.assign(m, id, r, vals, ""); f != nil {
 		delete(m.records, id)
 		m.nextID--
 		return 0, f
@@ -229,10 +282,14 @@ func (s *Server) addAttributeField(r *record) {
 	}
 }
 
-// write writes vals to the records ids. A missing one is OpenERP 7.0's
-// AccessError "has already been deleted" (Odoo 8's MissingError): the
-// UPDATE touched fewer rows than asked.
+// write writes vals to the records ids. Selection values are checked
+// first; then a missing record is OpenERP 7.0's AccessError "has already
+// been deleted" (Odoo 8's MissingError): the UPDATE touched fewer rows
+// than asked.
 func (s *Server) write(m *model, ids []int64, vals map[string]any, lang string) *rpcFault {
+	if f := checkSelections(m, vals); f != nil {
+		return f
+	}
 	for _, id := range ids {
 		if _, ok := m.records[id]; !ok {
 			return s.deleted(m)
@@ -243,7 +300,24 @@ func (s *Server) write(m *model, ids []int64, vals map[string]any, lang string) 
 		if f := s.assign(m, id, r, vals, lang); f != nil {
 			return f
 		}
-		r.vals["write_date"] = s.now()
+		r.vals["write_date"], r.vals["write_uid"] = s.now(), s.uid
+	}
+	return nil
+}
+
+// checkSelections is 7.0's _check_selection_field_value, which create and
+// write call for every selection field given a true value: one not among
+// the selection's keys is a ValidateError naming the table and the field.
+func checkSelections(m *model, vals map[string]any) *rpcFault {
+	for name, v := range vals {
+		fl, ok := m.fields[name]
+		if !ok || fl.Type != "selection" || fl.Selection == nil || !truthy(v) {
+			continue
+		}
+		if key, ok := v.(string); ok && slices.Contains(fl.Selection, key) {
+			continue
+		}
+		return warn("ValidateError", "The value \"%v\" for the field \"%s.%s\" is not in the selection", v, m.table(), name)
 	}
 	return nil
 }
@@ -258,7 +332,8 @@ func (s *Server) deleted(m *model) *rpcFault {
 }
 
 // integrityError is OpenERP 7.0's answer to a NOT NULL or foreign key
-// violation: an except_osv that names the table, not the field.
+// violation: an except_osv that names the table of the violated
+// constraint (m), not the field.
 func integrityError(m *model, _ string) *rpcFault {
 	return warn("Integrity Error", "The operation cannot be completed, probably due to the following:\n"+
 		"- deletion: you may be trying to delete a record while other records still reference it\n"+
@@ -266,33 +341,116 @@ func integrityError(m *model, _ string) *rpcFault {
 		"[object with reference: %s - %s]", m.description(), m.name)
 }
 
-// unlink deletes the records ids; one that does not exist is no error, as
-// in OpenERP ("no need to warn about deleting an already deleted record").
-func (s *Server) unlink(m *model, ids []int64) {
-	for _, id := range ids {
-		if _, ok := m.records[id]; !ok {
-			continue
-		}
-		delete(m.records, id)
-		// one2many children go with their parent, as ondelete=cascade.
-		for _, fl := range m.fields {
-			if fl.Type != "one2many" {
+// unlink deletes the records ids as 7.0's unlink does, with one DELETE
+// whose foreign keys act as PostgreSQL's do: the records whose many2one
+// points at a deleted record and is ondelete cascade go too (and theirs,
+// in turn); a restrict, or a set null (the default) on a required field,
+// refuses the whole unlink with an Integrity Error; a set null empties the
+// many2one; many2many links to a deleted record go. A record that does not
+// exist is no error ("no need to warn about deleting an already deleted
+// record").
+func (s *Server) unlink(m *model, ids []int64) *rpcFault {
+	doomed := map[string]map[int64]bool{}
+	var doom func(m *model, ids []int64)
+	doom = func(m *model, ids []int64) {
+		for _, id := range ids {
+			if _, ok := m.records[id]; !ok || doomed[m.name][id] {
 				continue
 			}
-			child := s.models[fl.Relation]
-			for cid, cr := range child.records {
-				if cr.vals[fl.Inverse] == id {
-					delete(child.records, cid)
+			if doomed[m.name] == nil {
+				doomed[m.name] = map[int64]bool{}
+			}
+			doomed[m.name][id] = true
+			for _, ref := range s.references(m.name) {
+				if ref.field.OnDelete != "cascade" {
+					continue
+				}
+				var children []int64
+				for cid, cr := range ref.model.records {
+					if cr.vals[ref.name] == id {
+						children = append(children, cid)
+					}
+				}
+				slices.Sort(children)
+				doom(ref.model, children)
+			}
+		}
+	}
+	doom(m, ids)
+	type nulling struct {
+		r    *record
+		name string
+	}
+	var nulls []nulling
+	for target, gone := range doomed {
+		for _, ref := range s.references(target) {
+			if ref.field.OnDelete == "cascade" {
+				continue
+			}
+			for cid, cr := range ref.model.records {
+				rid, _ := cr.vals[ref.name].(int64)
+				if !gone[rid] || doomed[ref.model.name][cid] {
+					continue
+				}
+				if ref.field.OnDelete == "restrict" || ref.field.Required {
+					return integrityError(ref.model, ref.name)
+				}
+				nulls = append(nulls, nulling{cr, ref.name})
+			}
+		}
+	}
+	for _, n := range nulls {
+		n.r.vals[n.name] = int64(0)
+	}
+	for name, gone := range doomed {
+		for id := range gone {
+			delete(s.models[name].records, id)
+		}
+		for _, rm := range s.models {
+			for fname, fl := range rm.fields {
+				if fl.Type != "many2many" || fl.Relation != name {
+					continue
+				}
+				for _, r := range rm.records {
+					if ids, ok := r.vals[fname].([]int64); ok {
+						r.vals[fname] = slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return gone[id] })
+					}
 				}
 			}
 		}
 	}
+	return nil
 }
 
-// assign checks and stores vals in r, as create and write do.
+// reference is a many2one field of a model.
+type reference struct {
+	model *model
+	name  string
+	field Field
+}
+
+// references are the many2one fields of every model that point at the
+// model target.
+func (s *Server) references(target string) []reference {
+	var out []reference
+	for _, m := range s.models {
+		for name, fl := range m.fields {
+			if fl.Type == "many2one" && fl.Relation == target {
+				out = append(out, reference{m, name, fl})
+			}
+		}
+	}
+	return out
+}
+
+// assign checks and stores vals in r, as create and write do. With a lang
+// other than en_US (write only), a translatable field's value is that
+// language's translation, as 7.0's write sets it: the source column is
+// left as it is, unless it is empty, when it takes the value too ("if not
+// src_trans: ... self.write(cr, user, ids, {f: vals[f]})").
 func (s *Server) assign(m *model, id int64, r *record, vals map[string]any, lang string) *rpcFault {
 	for name, v := range vals {
-		if name == "id" || name == "create_date" || name == "write_date" {
+		if name == "id" || logColumn(name) || name == lastUpdate {
 			continue
 		}
 		fl, ok := m.fields[name]
@@ -304,7 +462,7 @@ func (s *Server) assign(m *model, id int64, r *record, vals map[string]any, lang
 		}
 		switch fl.Type {
 		case "one2many":
-			if f := s.o2mCommands(m, id, fl, v); f != nil {
+			if f := s.o2mCommands(id, fl, v, lang); f != nil {
 				return f
 			}
 			continue
@@ -325,7 +483,7 @@ func (s *Server) assign(m *model, id int64, r *record, vals map[string]any, lang
 				r.trans[lang] = map[string]any{}
 			}
 			r.trans[lang][name] = stored
-			if _, has := r.vals[name]; !has {
+			if !truthy(r.vals[name]) {
 				r.vals[name] = stored
 			}
 			continue
@@ -410,9 +568,13 @@ func pgType(typ string) string {
 	return "character varying"
 }
 
-// o2mCommands applies x2many commands to a one2many field of record id.
-func (s *Server) o2mCommands(m *model, id int64, fl Field, v any) *rpcFault {
+// o2mCommands applies x2many commands to a one2many field of record id,
+// as 7.0's one2many.set does: (3, id) and (5,) delete the children when
+// their many2one is ondelete cascade, else empty it ((5,) and (6, 0, ids)
+// by a write, which a required many2one refuses).
+func (s *Server) o2mCommands(id int64, fl Field, v any, lang string) *rpcFault {
 	child := s.models[fl.Relation]
+	cascade := child.fields[fl.Inverse].OnDelete == "cascade"
 	if v == nil || v == false {
 		return nil
 	}
@@ -429,17 +591,23 @@ func (s *Server) o2mCommands(m *model, id int64, fl Field, v any) *rpcFault {
 		case 0:
 			vals := maps.Clone(asValues(vals))
 			vals[fl.Inverse] = id
-			if _, f := s.create(child, vals, ""); f != nil {
+			if _, f := s.create(child, vals); f != nil {
 				return f
 			}
 		case 1:
-			if f := s.write(child, []int64{target}, asValues(vals), ""); f != nil {
+			if f := s.write(child, []int64{target}, asValues(vals), lang); f != nil {
 				return f
 			}
 		case 2:
-			s.unlink(child, []int64{target})
+			if f := s.unlink(child, []int64{target}); f != nil {
+				return f
+			}
 		case 3:
-			if r, ok := child.records[target]; ok {
+			if cascade {
+				if f := s.unlink(child, []int64{target}); f != nil {
+					return f
+				}
+			} else if r, ok := child.records[target]; ok {
 				r.vals[fl.Inverse] = int64(0)
 			}
 		case 4:
@@ -448,21 +616,25 @@ func (s *Server) o2mCommands(m *model, id int64, fl Field, v any) *rpcFault {
 				return s.deleted(child)
 			}
 			r.vals[fl.Inverse] = id
-		case 5, 6:
-			keep := map[int64]bool{}
-			if op == 6 {
-				ids, _ := toIDs(vals)
-				for _, k := range ids {
-					keep[k] = true
+		case 5:
+			linked := s.children(fl, id, false)
+			if cascade {
+				if f := s.unlink(child, linked); f != nil {
+					return f
 				}
+				continue
 			}
-			for cid, r := range child.records {
-				if r.vals[fl.Inverse] == id && !keep[cid] {
-					r.vals[fl.Inverse] = int64(0)
-				}
-				if keep[cid] {
-					r.vals[fl.Inverse] = id
-				}
+			if f := s.write(child, linked, map[string]any{fl.Inverse: false}, lang); f != nil {
+				return f // a required many2one refuses False
+			}
+		case 6:
+			keep, _ := toIDs(vals)
+			if f := s.write(child, keep, map[string]any{fl.Inverse: id}, lang); f != nil {
+				return f
+			}
+			others := slices.DeleteFunc(s.children(fl, id, false), func(cid int64) bool { return slices.Contains(keep, cid) })
+			if f := s.write(child, others, map[string]any{fl.Inverse: false}, lang); f != nil {
+				return f
 			}
 		default:
 			return raise("KeyError", "%d", op)
@@ -519,7 +691,7 @@ func (s *Server) m2mCommands(fl Field, current, v any) ([]int64, *rpcFault) {
 		}
 		switch op {
 		case 0:
-			nid, f := s.create(rel, asValues(vals), "")
+			nid, f := s.create(rel, asValues(vals))
 			if f != nil {
 				return nil, f
 			}
@@ -531,7 +703,9 @@ func (s *Server) m2mCommands(fl Field, current, v any) ([]int64, *rpcFault) {
 		case 2, 3:
 			ids = slices.DeleteFunc(ids, func(x int64) bool { return x == target })
 			if op == 2 {
-				s.unlink(rel, []int64{target})
+				if f := s.unlink(rel, []int64{target}); f != nil {
+					return nil, f
+				}
 			}
 		case 4:
 			if _, ok := rel.records[target]; !ok {
@@ -555,31 +729,49 @@ func (s *Server) m2mCommands(fl Field, current, v any) ([]int64, *rpcFault) {
 	return ids, nil
 }
 
-// read reads the records ids, leaving out those that do not exist (7.0
-// raises nothing for them, to spare clients whose search and read are not
-// one transaction). One ID, not in a list, reads as one record or False.
-func (s *Server) read(m *model, idsArg, fieldsArg any, lang string) (any, *rpcFault) {
+// read reads the records ids as 7.0's read and _read_flat do. A field
+// the model lacks is left out without a fault (check_field_access_rights
+// lets it through, _read_flat reads only _columns); __last_update reads on
+// every model. A record that does not exist is left out (7.0 raises
+// nothing, to spare clients whose search and read are not one
+// transaction) — unless no field asked is read from the table (only
+// x2many or unknown ones), when 7.0 reads no row and answers {'id': id}
+// for every ID asked. One ID, not in a list, reads as one record or
+// False.
+func (s *Server) read(m *model, idsArg, fieldsArg any, context map[string]any) (any, *rpcFault) {
 	ids, f := toIDs(idsArg)
 	if f != nil {
 		return nil, f
 	}
 	var only []string
-	if list, ok := fieldsArg.([]any); ok {
+	fromTable := true
+	if list, ok := fieldsArg.([]any); ok && len(list) > 0 {
+		fromTable = false
 		for _, e := range list {
 			name, _ := e.(string)
-			if _, ok := m.fields[name]; !ok && name != "id" {
-				return nil, raise("ValueError", "Invalid field %q on model %q", name, m.name)
+			fl, ok := m.fields[name]
+			switch {
+			case name == lastUpdate || ok && classic(fl):
+				fromTable = true
+			case !ok:
+				continue // not in _columns: ignored
 			}
 			only = append(only, name)
+		}
+		if only == nil {
+			only = []string{}
 		}
 	}
 	out := make([]any, 0, len(ids))
 	for _, id := range ids {
 		r, ok := m.records[id]
 		if !ok {
-			continue
+			if fromTable {
+				continue
+			}
+			r = &record{id: id}
 		}
-		vals := s.render(m, r, only, lang)
+		vals := s.render(m, r, only, context)
 		vals["id"] = id
 		out = append(out, vals)
 	}
@@ -592,33 +784,95 @@ func (s *Server) read(m *model, idsArg, fieldsArg any, lang string) (any, *rpcFa
 	return out, nil
 }
 
-// render reads a record as OpenERP sends it.
-func (s *Server) render(m *model, r *record, only []string, lang string) map[string]any {
-	id := r.id
+// render reads a record as OpenERP sends it: the fields only names (every
+// field when nil), in the context's language, x2many lists as a search
+// with the context's active_test finds them.
+func (s *Server) render(m *model, r *record, only []string, context map[string]any) map[string]any {
+	lang := langOf(context)
+	activeTest := true
+	if at, ok := context["active_test"].(bool); ok {
+		activeTest = at
+	}
 	names := only
-	if len(names) == 0 {
+	if names == nil {
 		names = slices.Collect(maps.Keys(m.fields))
 	}
 	out := make(map[string]any, len(names)+1)
 	for _, name := range names {
-		if name == "id" {
+		switch name {
+		case "id":
+			continue
+		case lastUpdate:
+			out[name] = s.lastUpdate(r)
 			continue
 		}
 		fl := m.fields[name]
-		v := r.vals[name]
-		if fl.Translate && lang != "" {
-			if t, ok := r.trans[lang][name]; ok {
-				v = t
+		var v any
+		switch {
+		case name == "create_date" || name == "write_date":
+			if ts, ok := r.vals[name].(string); ok {
+				v = toSecond(ts)
 			}
+		case fl.Translate && lang != "":
+			v = translated(r, name, lang)
+		default:
+			v = r.vals[name]
 		}
-		out[name] = s.wireValue(fl, v, id)
+		out[name] = s.wireValue(fl, v, r.id, activeTest)
 	}
 	return out
 }
 
+// lastUpdate is __last_update: on 7.0 the SQL COALESCE(write_date,
+// create_date, now) as PostgreSQL prints a timestamp (to the microsecond:
+// no date_trunc as for write_date); on Odoo 8 a field computed from
+// write_date, to the second.
+func (s *Server) lastUpdate(r *record) string {
+	ts, _ := r.vals["write_date"].(string)
+	if ts == "" {
+		ts, _ = r.vals["create_date"].(string)
+	}
+	if ts == "" {
+		ts = s.now()
+	}
+	if s.opts.Version >= 8 {
+		return toSecond(ts)
+	}
+	return ts
+}
+
+// translated is a translatable field's value in lang, as 7.0's _read_flat
+// reads it: the translation, or the source value when there is none or it
+// is empty (res_trans.get(id, False) or r[f]).
+func translated(r *record, name, lang string) any {
+	if t := r.trans[lang][name]; truthy(t) {
+		return t
+	}
+	return r.vals[name]
+}
+
+// children are the IDs of the records whose many2one fl.Inverse points at
+// id, as 7.0's one2many.get searches them: without the archived ones when
+// activeTest holds.
+func (s *Server) children(fl Field, id int64, activeTest bool) []int64 {
+	child := s.models[fl.Relation]
+	_, hasActive := child.fields["active"]
+	var ids []int64
+	for cid, r := range child.records {
+		if r.vals[fl.Inverse] == id && !(activeTest && hasActive && r.vals["active"] != true) {
+			ids = append(ids, cid)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
 // wireValue is a stored value as OpenERP sends it: False for every empty
-// value but numbers, [id, name] for a many2one, ID lists for x2many.
-func (s *Server) wireValue(fl Field, v any, id int64) any {
+// value but numbers, [id, name] for a many2one, ID lists for x2many (the
+// archived records left out when activeTest holds: 7.0's one2many.get
+// searches, and many2many.get applies _where_calc, both with the
+// context's active_test).
+func (s *Server) wireValue(fl Field, v any, id int64, activeTest bool) any {
 	switch fl.Type {
 	case "integer":
 		if v == nil {
@@ -642,16 +896,17 @@ func (s *Server) wireValue(fl Field, v any, id int64) any {
 		name, _ := r.vals["name"].(string)
 		return []any{rid, name}
 	case "one2many":
-		var ids []int64
-		for cid, r := range s.models[fl.Relation].records {
-			if r.vals[fl.Inverse] == id {
-				ids = append(ids, cid)
-			}
-		}
-		slices.Sort(ids)
-		return idsAny(ids)
+		return idsAny(s.children(fl, id, activeTest))
 	case "many2many":
 		ids, _ := v.([]int64)
+		rel := s.models[fl.Relation]
+		_, hasActive := rel.fields["active"]
+		if activeTest && hasActive {
+			ids = slices.DeleteFunc(slices.Clone(ids), func(rid int64) bool {
+				r, ok := rel.records[rid]
+				return ok && r.vals["active"] != true
+			})
+		}
 		return idsAny(ids)
 	}
 	if v == nil {
@@ -687,6 +942,13 @@ func (s *Server) fieldsGet(m *model, allfields, attrs any) map[string]any {
 		desc := map[string]any{"type": fl.Type, "string": name, "translate": fl.Translate, "required": fl.Required, "readonly": false}
 		if fl.Relation != "" {
 			desc["relation"] = fl.Relation
+		}
+		if fl.Selection != nil {
+			sel := make([]any, len(fl.Selection))
+			for i, key := range fl.Selection {
+				sel[i] = []any{key, key}
+			}
+			desc["selection"] = sel
 		}
 		if len(want) > 0 {
 			for k := range desc {
@@ -757,7 +1019,7 @@ func (s *Server) sort(m *model, ids []int64, order string) *rpcFault {
 		if len(fs) == 0 {
 			continue
 		}
-		if _, ok := m.fields[fs[0]]; !ok && fs[0] != "id" {
+		if _, ok := m.fields[fs[0]]; !ok && fs[0] != "id" && !logColumn(fs[0]) {
 			return raise("ValueError", "Sorting field %s not found on model %s", fs[0], m.name)
 		}
 		keys = append(keys, key{fs[0], len(fs) > 1 && strings.EqualFold(fs[1], "desc")})

@@ -3,15 +3,17 @@
 // common service (version, login, authenticate) and the object service
 // (execute and execute_kw, with Python's rules for arguments, so a keyword
 // a method does not take is a TypeError), in-memory models with OpenERP's
-// habits (False for empty values, many2one pairs, write_date, x2many
-// commands, domains with child_of, the lang context, active_test, read
-// leaving missing records out, unlink of a missing record succeeding), its
-// faults spelled as 7.0 spells them, call counters and fault injection on
-// demand.
+// habits (False for empty values, many2one pairs, __last_update, x2many
+// commands, domains with SQL's NULL and child_of, the lang context with
+// its fallback to the source, active_test, checked selections, foreign
+// keys' ondelete, read leaving missing records and unknown fields out,
+// unlink of a missing record succeeding), its faults spelled as 7.0
+// spells them, call counters and fault injection on demand.
 //
 // By default it is an OpenERP 7.0 and serves only /xmlrpc/ (string fault
 // codes). With Options.Version 8 it is an Odoo 8: /xmlrpc/2/ too (integer
-// fault codes), search_read, and fields_get's attributes.
+// fault codes), search_read, fields_get's attributes, and create_date,
+// write_date and __last_update as fields.
 package openerptest
 
 import (
@@ -92,7 +94,7 @@ func New(opts Options) *Server {
 	}
 	s := &Server{opts: opts, uid: 1, password: opts.Password, models: map[string]*model{}, calls: map[string]int{}, requests: map[string]int{}}
 	for name, flds := range opts.Models {
-		s.models[name] = newModel(name, flds)
+		s.models[name] = newModel(name, flds, opts.Version)
 	}
 	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	s.URL = s.http.URL
@@ -303,7 +305,7 @@ func (s *Server) Seed(modelName string, records ...map[string]any) []int64 {
 	}
 	ids := make([]int64, len(records))
 	for i, r := range records {
-		id, fault := s.create(m, r, "")
+		id, fault := s.create(m, r)
 		if fault != nil {
 			panic(fmt.Sprintf("openerptest: seed %s: %v", modelName, fault))
 		}
@@ -331,7 +333,7 @@ func (s *Server) SeedJSON(r io.Reader) (map[string][]int64, error) {
 			return out, fmt.Errorf("openerptest: seed: no model %s", name)
 		}
 		for _, rec := range recs {
-			id, fault := s.create(m, jsonValues(rec).(map[string]any), "")
+			id, fault := s.create(m, jsonValues(rec).(map[string]any))
 			if fault != nil {
 				return out, fmt.Errorf("openerptest: seed %s: %v", name, fault)
 			}
@@ -382,8 +384,9 @@ func (s *Server) AddField(modelName, field string, fl Field) {
 	}
 }
 
-// Get returns a record as read in lang ("" for the base language), and
-// whether it exists (archived ones included).
+// Get returns a record as read in lang ("" for the base language) with
+// every field, and whether it exists (archived ones included; its x2many
+// lists leave archived records out, as a read does).
 func (s *Server) Get(modelName string, id int64, lang string) (map[string]any, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -395,7 +398,7 @@ func (s *Server) Get(modelName string, id int64, lang string) (map[string]any, b
 	if !ok {
 		return nil, false
 	}
-	return s.render(m, r, nil, lang), true
+	return s.render(m, r, nil, map[string]any{"lang": lang}), true
 }
 
 // Count is the number of records of model, archived ones included.

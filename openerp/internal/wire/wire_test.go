@@ -54,3 +54,41 @@ func TestDecodeResponseRejectsNonXMLRPC(t *testing.T) {
 	_, _, err := DecodeResponse([]byte("<html>502 Bad Gateway</html>"))
 	assert.ErrorContains(t, err, "not an XML-RPC response")
 }
+
+// Every text is escaped as Python's xmlrpc.client escapes it, struct member
+// names included, and comes back as sent; a carriage return survives XML's
+// end-of-line handling.
+func TestTextsRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{"x_r&d", "<b>&amp;</b>", "a\r\nb\rc", "tab\there", "é ü 😀", "]]>"} {
+		body, err := EncodeCall("execute_kw", map[string]any{text: text})
+		require.NoError(t, err)
+		_, params, err := DecodeCall(body)
+		require.NoError(t, err, "%s", body)
+		assert.Equal(t, []any{map[string]any{text: text}}, params, "%q", text)
+	}
+}
+
+// What XML 1.0 cannot carry is an error, not a replacement character; an
+// integer must fit XML-RPC's 32-bit <int>.
+func TestEncodeRefuses(t *testing.T) {
+	t.Parallel()
+	for name, v := range map[string]any{
+		"a control character":            "a\x1bb",
+		"NUL":                            "\x00",
+		"invalid UTF-8":                  "\xff",
+		"U+FFFF":                         "\uFFFF",
+		"a member name with a control":   map[string]any{"a\vb": 1},
+		"an integer over int32":          int64(1) << 31,
+		"an integer under int32":         -(int64(1) << 31) - 1,
+		"a map whose keys are no string": map[int]any{1: "a"},
+	} {
+		_, err := EncodeCall("m", v)
+		assert.Error(t, err, name)
+		_, err = EncodeResponse(v)
+		assert.Error(t, err, name)
+	}
+	_, err := EncodeCall("m", "a\x1bb")
+	assert.ErrorIs(t, err, ErrText)
+	assert.ErrorContains(t, err, "U+001B")
+}
