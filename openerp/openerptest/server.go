@@ -314,6 +314,23 @@ func (s *Server) Seed(modelName string, records ...map[string]any) []int64 {
 	return ids
 }
 
+// Translate writes a record's translatable fields in each language, as a
+// write with the lang context would: seed data in several languages. It
+// panics on a write the model refuses.
+func (s *Server) Translate(modelName string, id int64, byLang map[string]map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.models[modelName]
+	if !ok {
+		panic(fmt.Sprintf("openerptest: no model %s", modelName))
+	}
+	for lang, vals := range byLang {
+		if fault := s.write(m, []int64{id}, vals, lang); fault != nil {
+			panic(fmt.Sprintf("openerptest: translate %s %d in %s: %v", modelName, id, lang, fault))
+		}
+	}
+}
+
 // SeedJSON seeds from a JSON object of model name to a list of records, in
 // the order the models appear in ... any order: relations must point at IDs
 // the file seeds in an earlier model or that exist already.
