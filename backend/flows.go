@@ -96,7 +96,7 @@ func Build(b *Backend, reg *Registry, env Env) (*Flows, error) {
 			}
 			f := &connector.ExportFlow{
 				Model: model, Local: c.Local, Remote: c.Remote, Binder: env.Binder, Mapper: c.ExportMapper,
-				Languages: b.Languages, Dependencies: c.ExportDependencies, DependencyExporter: s,
+				Languages: b.Languages, Dependencies: c.ExportDependencies, Dependents: c.ExportDependents, DependencyExporter: s,
 				AfterExport: c.AfterExport, DeletePolicy: settings.DeletePolicy, TwoWay: twoWay, OnMissing: settings.OnMissing,
 				Locker: env.Locker, Logger: env.Logger,
 			}

@@ -27,6 +27,9 @@ type Components struct {
 
 	ImportDependencies func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error)
 	ExportDependencies func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error)
+	// ExportDependents lists the local records to export again when the
+	// record is created again on QoQa (see connector.ExportFlow.Dependents).
+	ExportDependents func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error)
 	MustSkip           func(ctx context.Context, rec connector.Record) (string, error)
 	AfterImport        func(ctx context.Context, rec connector.Record, localID string, created bool) error
 	AfterExport        func(ctx context.Context, rec connector.Record, remoteID string, created bool) error

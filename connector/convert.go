@@ -143,7 +143,9 @@ func Bound(model string) Converter {
 }
 
 // BoundRemote turns the ID of a local record of model into the ID of its
-// remote record: the relation of an export.
+// remote record: the relation of an export. A remote record that the
+// deletion policy removed is no relation to send (the export flow syncs a
+// dependency in that state first).
 func BoundRemote(model string) Converter {
 	return func(ctx context.Context, mc *MapContext, v any) (any, error) {
 		id, err := ID(v)
@@ -153,6 +155,9 @@ func BoundRemote(model string) Converter {
 		b, err := mc.Binder.ByLocal(ctx, model, id)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", model, id, err)
+		}
+		if b.RemoteState == RemoteDeleted {
+			return nil, fmt.Errorf("%s %s: its remote record %s was deleted: %w", model, id, b.RemoteID, ErrNotBound)
 		}
 		return IDValue(b.RemoteID), nil
 	}

@@ -51,7 +51,14 @@ type ExportFlow struct {
 
 	// Dependencies lists local records to export first, when unbound.
 	Dependencies func(ctx context.Context, rec Record) ([]Dependency, error)
-	// DependencyExporter exports them; required when Dependencies is set.
+	// Dependents lists the local records whose remote records point at
+	// this one's (a template's variants, the offers on a variant). When the
+	// record is created again under a new remote ID (after a deletion),
+	// the flow exports them, forced, before it records the sync, so that
+	// they point at the new one. nil means none.
+	Dependents func(ctx context.Context, rec Record) ([]Dependency, error)
+	// DependencyExporter exports dependencies and dependents; required
+	// when either is set.
 	DependencyExporter DependencyExporter
 	// AfterExport runs after the record is written and its binding stored.
 	// When it fails, the sync is not recorded as done, so the retry writes
@@ -185,6 +192,14 @@ func (f *ExportFlow) Export(ctx context.Context, localID string, opts ExportOpti
 			return fmt.Errorf("export %s %s: read back remote %s: %w", f.Model, localID, next.RemoteID, err)
 		}
 	}
+	if created && next.Generation > 0 {
+		// Created again: until the sync is recorded, a retry comes back
+		// here (the pair is bound but never synced), so the dependents are
+		// exported again if this fails.
+		if err := f.exportDependents(ctx, rec); err != nil {
+			return err
+		}
+	}
 	if f.AfterExport != nil {
 		if err := f.AfterExport(ctx, rec, next.RemoteID, created); err != nil {
 			return fmt.Errorf("export %s %s: after export: %w", f.Model, localID, err)
@@ -214,7 +229,8 @@ func (f *ExportFlow) update(ctx context.Context, rec Record, b Binding, values m
 		return b, nil, created, nil
 	}
 	if !errors.Is(err, ErrNotFound) {
-		return Binding{}, nil, false, fmt.Errorf("export %s %s: update remote %s: %w", f.Model, b.LocalID, b.RemoteID, err)
+		err = fmt.Errorf("export %s %s: update remote %s: %w", f.Model, b.LocalID, b.RemoteID, err)
+		return Binding{}, nil, false, refused(ctx, f.Binder, b, err)
 	}
 	if f.OnMissing == FailMissing {
 		return Binding{}, nil, false, Permanent(fmt.Errorf("export %s %s: remote record %s was deleted remotely, and the model's policy is to fail: %w", f.Model, b.LocalID, b.RemoteID, err))
@@ -233,7 +249,7 @@ func (f *ExportFlow) update(ctx context.Context, rec Record, b Binding, values m
 func (f *ExportFlow) mapRecord(ctx context.Context, rec Record, create bool) (map[string]any, error) {
 	values, err := f.Mapper.Map(ctx, &MapContext{Model: f.Model, Record: rec, Create: create, Replace: !create && replaces(f.Remote), Binder: f.Binder, Languages: f.Languages})
 	if err != nil {
-		return nil, mappingFailure(err)
+		return nil, mappingFailure("export "+f.Model+" "+rec.ID, err)
 	}
 	return values, nil
 }
@@ -330,6 +346,26 @@ func (f *ExportFlow) exportDependencies(ctx context.Context, rec Record) error {
 	}
 	if err != nil {
 		return fmt.Errorf("export %s %s: %w", f.Model, rec.ID, err)
+	}
+	return nil
+}
+
+// exportDependents exports, forced, the records that point at rec's remote
+// record, now a new one.
+func (f *ExportFlow) exportDependents(ctx context.Context, rec Record) error {
+	if f.Dependents == nil {
+		return nil
+	}
+	deps, err := f.Dependents(ctx, rec)
+	if err != nil {
+		return fmt.Errorf("export %s %s: dependents: %w", f.Model, rec.ID, err)
+	}
+	for _, d := range deps {
+		err := f.DependencyExporter.ExportDependency(ctx, d.Model, d.ID, ExportOptions{Force: true})
+		var nothing *NothingToDoError
+		if err != nil && !errors.As(err, &nothing) {
+			return fmt.Errorf("export %s %s: dependent %s %s: %w", f.Model, rec.ID, d.Model, d.ID, err)
+		}
 	}
 	return nil
 }

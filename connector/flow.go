@@ -90,8 +90,11 @@ func lookup(b Binding, err error) (Binding, bool, error) {
 }
 
 // mappingFailure fails the job for good on bad data (retrying maps it the
-// same way) unless the cause is a passing one.
-func mappingFailure(err error) error {
+// same way) unless the cause is a passing one. The message starts with the
+// job's own sync (what names the record the operator fixes), since the
+// MappingError inside may name a child (an offer's position).
+func mappingFailure(job string, err error) error {
+	err = fmt.Errorf("%s: %w", job, err)
 	if IsRetryable(err) || IsPermanent(err) {
 		return err
 	}
@@ -108,18 +111,20 @@ func bindFailure(err error) error {
 }
 
 // syncDependencies syncs, one after the other, the dependencies that are not
-// bound yet (or that ask to be synced always); byID is the binder's look-up
-// on the dependency's side.
+// bound to a live record yet (or that ask to be synced always); byID is the
+// binder's look-up on the dependency's side. A binding whose remote record
+// the deletion policy removed counts as unbound: the dependency's sync
+// creates it again before the record that points at it is sent.
 func syncDependencies(ctx context.Context, deps []Dependency,
 	byID func(ctx context.Context, model, id string) (Binding, error),
 	sync func(ctx context.Context, model, id string) error) error {
 	for _, d := range deps {
 		if !d.Always {
-			_, bound, err := lookup(byID(ctx, d.Model, d.ID))
+			b, bound, err := lookup(byID(ctx, d.Model, d.ID))
 			if err != nil {
 				return fmt.Errorf("dependency %s %s: %w", d.Model, d.ID, err)
 			}
-			if bound {
+			if bound && b.RemoteState == RemoteLive {
 				continue
 			}
 		}
@@ -138,6 +143,22 @@ func now(clock func() time.Time) time.Time {
 		return clock().UTC()
 	}
 	return time.Now().UTC()
+}
+
+// refused clears the write mark of b when err, the failure of the write,
+// is permanent (the other side refused the values: a validation error): no
+// write is under way then, and the other direction must not wait for one.
+// A write that may have been made (a lost answer) keeps its mark for the
+// retry. It returns err.
+func refused(ctx context.Context, binder Binder, b Binding, err error) error {
+	if !IsPermanent(err) || b.Writing == "" {
+		return err
+	}
+	b.Writing = ""
+	if bindErr := binder.Bind(ctx, b); bindErr != nil {
+		return errors.Join(err, fmt.Errorf("clear the write mark: %w", bindErr))
+	}
+	return err
 }
 
 // waitForWrite is the error of a sync that finds the other direction's

@@ -160,15 +160,15 @@ func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOpt
 		}
 	} else {
 		if b.Writing != Import {
-			writing := b
-			writing.Writing = Import
-			if err := f.Binder.Bind(ctx, writing); err != nil {
+			b.Writing = Import
+			if err := f.Binder.Bind(ctx, b); err != nil {
 				return bindFailure(fmt.Errorf("import %s %s: %w", f.Model, remoteID, err))
 			}
 		}
 		if err := f.Local.Update(ctx, b.LocalID, values); err != nil {
 			if !errors.Is(err, ErrNotFound) {
-				return fmt.Errorf("import %s %s: update local %s: %w", f.Model, remoteID, b.LocalID, err)
+				err = fmt.Errorf("import %s %s: update local %s: %w", f.Model, remoteID, b.LocalID, err)
+				return refused(ctx, f.Binder, b, err)
 			}
 			if next, err = f.recreate(ctx, rec, b); err != nil {
 				return err
@@ -199,7 +199,7 @@ func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOpt
 func (f *ImportFlow) mapRecord(ctx context.Context, rec Record, create bool) (map[string]any, error) {
 	values, err := f.Mapper.Map(ctx, &MapContext{Model: f.Model, Record: rec, Create: create, Replace: !create && replaces(f.Local), Binder: f.Binder, Languages: f.Languages})
 	if err != nil {
-		return nil, mappingFailure(err)
+		return nil, mappingFailure("import "+f.Model+" "+rec.ID, err)
 	}
 	return values, nil
 }

@@ -1,12 +1,15 @@
 package connector_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/qoqasync/qoqasync/binding"
 	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/connector/connectortest"
 )
 
 // These tests hold the flows to what archiving, deleting and reactivating a
@@ -137,4 +140,91 @@ func TestRecreateAfterALostAnswerCreatesOnce(t *testing.T) {
 	require.Error(t, w.export(t, local))
 	require.NoError(t, w.export(t, local))
 	assert.Equal(t, 1, w.remote.Len(), "the retry created the record a second time")
+}
+
+// A record created again on the remote side under a new ID takes its
+// dependents along: a template's variants are exported again, pointing at
+// the new remote template, though they did not change.
+func TestRecreatedRecordExportsItsDependents(t *testing.T) {
+	t.Parallel()
+	c := newClock()
+	binder, lock := binding.NewMemory(), &connector.KeyLock{}
+	localTemplates := &connectortest.Adapter{Name: "product.template", Clock: c.Now, PartialUpdate: true}
+	remoteProducts := &connectortest.Adapter{Name: "qoqa product", Clock: c.Now, Idempotent: true}
+	localVariants := &connectortest.Adapter{Name: "product.product", Clock: c.Now, PartialUpdate: true}
+	remoteVariations := &connectortest.Adapter{Name: "qoqa variation", Clock: c.Now, Idempotent: true}
+	flows := exporters{}
+	flows["product"] = &connector.ExportFlow{Model: "product", Local: localTemplates, Remote: remoteProducts, Binder: binder, Locker: lock, Logger: quiet,
+		DeletePolicy: connector.DeleteRemote, DependencyExporter: flows,
+		Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("name", "name")}},
+		Dependents: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+			return []connector.Dependency{{Model: "variation", ID: "1"}}, nil
+		}}
+	flows["variation"] = &connector.ExportFlow{Model: "variation", Local: localVariants, Remote: remoteVariations, Binder: binder, Locker: lock, Logger: quiet,
+		DependencyExporter: flows,
+		Dependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+			id, err := connector.ID(rec.Fields["product_tmpl_id"])
+			return []connector.Dependency{{Model: "product", ID: id}}, err
+		},
+		Mapper: connector.Mapping{Rules: []connector.Rule{
+			connector.Field("product_tmpl_id", "product_id", connector.BoundRemote("product")),
+			connector.Field("default_code", "sku"),
+		}}}
+	ctx := context.Background()
+	tmpl := localTemplates.Put(connector.Record{Fields: map[string]any{"name": "Lampe"}})
+	variant := localVariants.Put(connector.Record{Fields: map[string]any{"product_tmpl_id": tmpl, "default_code": "LAMP-1"}})
+	require.NoError(t, flows["variation"].Export(ctx, variant, connector.ExportOptions{}))
+	first, err := binder.ByLocal(ctx, "product", tmpl)
+	require.NoError(t, err)
+
+	localTemplates.SetActive(tmpl, false)
+	require.NoError(t, flows["product"].Export(ctx, tmpl, connector.ExportOptions{}))
+	localTemplates.SetActive(tmpl, true)
+	require.NoError(t, flows["product"].Export(ctx, tmpl, connector.ExportOptions{}))
+	again, err := binder.ByLocal(ctx, "product", tmpl)
+	require.NoError(t, err)
+	require.NotEqual(t, first.RemoteID, again.RemoteID)
+	vb, err := binder.ByLocal(ctx, "variation", variant)
+	require.NoError(t, err)
+	rec, ok := remoteVariations.Get(vb.RemoteID)
+	require.True(t, ok)
+	assert.Equal(t, connector.IDValue(again.RemoteID), rec.Fields["product_id"], "the variant still points at the deleted product")
+}
+
+// A dependency whose remote record the policy deleted is created again
+// before the record that points at it.
+func TestRetiredDependencyIsCreatedAgainFirst(t *testing.T) {
+	t.Parallel()
+	c := newClock()
+	binder, lock := binding.NewMemory(), &connector.KeyLock{}
+	localTemplates := &connectortest.Adapter{Name: "product.template", Clock: c.Now, PartialUpdate: true}
+	remoteProducts := &connectortest.Adapter{Name: "qoqa product", Clock: c.Now, Idempotent: true}
+	localVariants := &connectortest.Adapter{Name: "product.product", Clock: c.Now, PartialUpdate: true}
+	remoteVariations := &connectortest.Adapter{Name: "qoqa variation", Clock: c.Now, Idempotent: true}
+	flows := exporters{}
+	flows["product"] = &connector.ExportFlow{Model: "product", Local: localTemplates, Remote: remoteProducts, Binder: binder, Locker: lock, Logger: quiet,
+		DeletePolicy: connector.DeleteRemote, Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("name", "name")}}}
+	flows["variation"] = &connector.ExportFlow{Model: "variation", Local: localVariants, Remote: remoteVariations, Binder: binder, Locker: lock, Logger: quiet,
+		DependencyExporter: flows,
+		Dependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+			id, err := connector.ID(rec.Fields["product_tmpl_id"])
+			return []connector.Dependency{{Model: "product", ID: id}}, err
+		},
+		Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("product_tmpl_id", "product_id", connector.BoundRemote("product"))}}}
+	ctx := context.Background()
+	tmpl := localTemplates.Put(connector.Record{Fields: map[string]any{"name": "Lampe"}})
+	variant := localVariants.Put(connector.Record{Fields: map[string]any{"product_tmpl_id": tmpl}})
+	require.NoError(t, flows["variation"].Export(ctx, variant, connector.ExportOptions{}))
+	localTemplates.SetActive(tmpl, false)
+	require.NoError(t, flows["product"].Export(ctx, tmpl, connector.ExportOptions{}))
+	localTemplates.SetActive(tmpl, true) // reactivated, but its own export has not run yet
+
+	localVariants.Put(connector.Record{ID: variant, Fields: map[string]any{"product_tmpl_id": tmpl, "name": "changed"}})
+	require.NoError(t, flows["variation"].Export(ctx, variant, connector.ExportOptions{}))
+	tb, err := binder.ByLocal(ctx, "product", tmpl)
+	require.NoError(t, err)
+	assert.Equal(t, connector.RemoteLive, tb.RemoteState, "the deleted dependency was not created again first")
+	vb, _ := binder.ByLocal(ctx, "variation", variant)
+	rec, _ := remoteVariations.Get(vb.RemoteID)
+	assert.Equal(t, connector.IDValue(tb.RemoteID), rec.Fields["product_id"])
 }
