@@ -30,9 +30,9 @@ type Components struct {
 	// ExportDependents lists the local records to export again when the
 	// record is created again on QoQa (see connector.ExportFlow.Dependents).
 	ExportDependents func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error)
-	MustSkip           func(ctx context.Context, rec connector.Record) (string, error)
-	AfterImport        func(ctx context.Context, rec connector.Record, localID string, created bool) error
-	AfterExport        func(ctx context.Context, rec connector.Record, remoteID string, created bool) error
+	MustSkip         func(ctx context.Context, rec connector.Record) (string, error)
+	AfterImport      func(ctx context.Context, rec connector.Record, localID string, created bool) error
+	AfterExport      func(ctx context.Context, rec connector.Record, remoteID string, created bool) error
 }
 
 // Registry holds the components of each model per API version. A version
