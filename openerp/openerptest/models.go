@@ -13,6 +13,9 @@ type Field struct {
 	Translate bool
 	// Required refuses a create without a value.
 	Required bool
+	// Default is the value a create without one stores, as a field's
+	// _defaults entry gives it.
+	Default any
 }
 
 // descriptions are the models' _description, which OpenERP's messages
@@ -80,7 +83,7 @@ func DefaultModels() map[string]map[string]Field {
 			"name": f("char"), "partner_id": required(m2o("res.partner")), "partner_invoice_id": m2o("res.partner"),
 			"partner_shipping_id": m2o("res.partner"), "shop_id": m2o("sale.shop"), "date_order": f("date"),
 			"client_order_ref": f("char"), "origin": f("char"), "offer_id": m2o("qoqa.offer"), "deal_id": m2o("qoqa.deal"),
-			"order_line": o2m("sale.order.line", "order_id"),
+			"order_line": o2m("sale.order.line", "order_id"), "state": Field{Type: "selection", Default: "draft"},
 		}),
 		"sale.order.line": fields(map[string]Field{
 			"order_id": required(m2o("sale.order")), "product_id": m2o("product.product"), "name": f("text"),

@@ -141,6 +141,8 @@ func (s *Server) dispatch(m *model, method string, a map[string]any) (any, *rpcF
 		return out, nil
 	case "fields_get":
 		return s.fieldsGet(m, a["allfields"], a["attributes"]), nil
+	case "action_cancel":
+		return s.actionCancel(m, a["ids"])
 	}
 	return nil, raise("AttributeError", "'%s' object has no attribute '%s'", m.name, method)
 }
@@ -191,6 +193,11 @@ func (s *Server) create(m *model, vals map[string]any, lang string) (int64, *rpc
 	r := &record{id: id, vals: map[string]any{}, trans: map[string]map[string]any{}}
 	if _, ok := m.fields["active"]; ok {
 		r.vals["active"] = true
+	}
+	for name, fl := range m.fields {
+		if fl.Default != nil {
+			r.vals[name] = fl.Default
+		}
 	}
 	now := s.now()
 	r.vals["create_date"], r.vals["write_date"] = now, now
@@ -449,6 +456,18 @@ func (s *Server) o2mCommands(m *model, id int64, fl Field, v any) *rpcFault {
 			}
 			r.vals[fl.Inverse] = id
 		case 5, 6:
+			if op == 5 && child.fields[fl.Inverse].Required {
+				// The inverse is NOT NULL, which OpenERP's models declare
+				// ondelete cascade: fields.one2many.set deletes the rows.
+				var ids []int64
+				for cid, r := range child.records {
+					if r.vals[fl.Inverse] == id {
+						ids = append(ids, cid)
+					}
+				}
+				s.unlink(child, ids)
+				continue
+			}
 			keep := map[int64]bool{}
 			if op == 6 {
 				ids, _ := toIDs(vals)
@@ -787,4 +806,18 @@ func isEmpty(v any) bool {
 	b, isBool := v.(bool)
 	s, isStr := v.(string)
 	return v == nil || (isBool && !b) || (isStr && s == "")
+}
+
+// actionCancel is sale.order's action_cancel of OpenERP 7.0's sale module:
+// the orders are cancelled through the method, not a write of state, which
+// would skip the workflow. A cancelled order stays cancelled.
+func (s *Server) actionCancel(m *model, idsArg any) (any, *rpcFault) {
+	if m.name != "sale.order" {
+		return nil, raise("AttributeError", "'%s' object has no attribute 'action_cancel'", m.name)
+	}
+	ids, f := toIDs(idsArg)
+	if f != nil {
+		return nil, f
+	}
+	return true, s.write(m, ids, map[string]any{"state": "cancel"}, "")
 }
