@@ -432,6 +432,12 @@ func parseOpenERPID(model, id string) (int64, error) {
 	return n, nil
 }
 
+// OpenERPDecision is the engine's decision on an error of the OpenERP
+// client (see openerpError below), for the calls a component makes beside
+// an adapter: a workflow method such as sale.order's action_cancel, a
+// look-up of a country by its code.
+func OpenERPDecision(err error) error { return openerpError(err) }
+
 // openerpError turns the OpenERP client's error, which states facts, into
 // the engine's decision:
 //

@@ -56,7 +56,7 @@ func TestOpenERPErrorDecisions(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			err := openerpError(tc.err)
+			err := OpenERPDecision(tc.err)
 			require.ErrorIs(t, err, tc.err, "the client's error is kept")
 			assert.Equal(t, tc.want == retry, connector.IsRetryable(err), "retryable: %v", err)
 			assert.Equal(t, tc.want == permanent, connector.IsPermanent(err), "permanent: %v", err)
@@ -67,5 +67,5 @@ func TestOpenERPErrorDecisions(t *testing.T) {
 			}
 		})
 	}
-	assert.NoError(t, openerpError(nil))
+	assert.NoError(t, OpenERPDecision(nil))
 }
