@@ -12,6 +12,11 @@ type model struct {
 	// itself and searched before creating; "" for none (the backend's
 	// ModelSettings.RefField sets one).
 	refField string
+	// naturalKeys are the OpenERP fields, by their default names, that
+	// hold a value of the QoQa record (the field of it they hold): as the
+	// reference field, one is searched for that value instead of holding
+	// the reference (a variant's default_code is its QoQa SKU).
+	naturalKeys map[string]string
 	// fields are the OpenERP fields read, by their default names: every
 	// field a mapper of either direction reads. nil reads every field.
 	fields []string
@@ -22,10 +27,10 @@ type model struct {
 // catalogue holds every model of the default backend, by the connector's
 // name for it (the name of its bindings and jobs).
 var catalogue = map[string]model{
-	"shop":      {endpoint: "shop", local: "sale.shop", fields: []string{"name"}},
+	"shop":      {endpoint: "shop", local: "sale.shop", refField: "name", naturalKeys: map[string]string{"name": "name"}, fields: []string{"name"}},
 	"deal":      {endpoint: "deal", local: "qoqa.deal", refField: "qoqa_id", fields: []string{"name"}, translatable: []string{"name"}},
 	"product":   {endpoint: "product", local: "product.template", translatable: []string{"name", "description", "description_sale"}},
-	"variation": {endpoint: "variation", local: "product.product", translatable: []string{"name"}},
+	"variation": {endpoint: "variation", local: "product.product", refField: "default_code", naturalKeys: map[string]string{"default_code": "sku"}, translatable: []string{"name"}},
 	"offer":     {endpoint: "offer", local: "qoqa.offer", refField: "qoqa_id", translatable: []string{"name", "description"}},
 	"voucher":   {endpoint: "voucher", local: "qoqa.voucher", refField: "qoqa_id"},
 	"user":      {endpoint: "user", local: "res.partner", refField: "ref"},

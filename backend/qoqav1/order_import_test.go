@@ -1,0 +1,116 @@
+package qoqav1_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/qoqasync/qoqasync/backend"
+	"github.com/qoqasync/qoqasync/qoqa"
+)
+
+// A batch of orders whose every record is unknown to OpenERP lands with each
+// record once and each relation in place, whether the orders bring their
+// records in as dependencies or the searches of those models run too; a
+// second run writes nothing.
+func TestOrdersLandWithEveryRecordOnce(t *testing.T) {
+	t.Parallel()
+	for name, adjust := range map[string]func(*backend.Backend){
+		"orders alone":        onlySearched("order"),
+		"every model at once": nil,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			w := newImportWorld(t, adjust)
+			cats := []catalogue{seedCatalogue(w.qoqa, 1, 2), seedCatalogue(w.qoqa, 2, 2)}
+			var buyers []buyer
+			for i := range 6 {
+				buyers = append(buyers, seedBuyer(w.qoqa, i))
+			}
+			vouchers := map[qoqa.ID]qoqa.ID{
+				buyers[0].customer: seedVoucher(w.qoqa, buyers[0].customer, "GIFT0"),
+				buyers[3].customer: seedVoucher(w.qoqa, buyers[3].customer, "GIFT3"),
+			}
+			type sold struct {
+				order qoqa.ID
+				cat   catalogue
+				buyer buyer
+			}
+			var orders []sold
+			for i := range 9 {
+				c, b := cats[i%2], buyers[i%6]
+				orders = append(orders, sold{seedOrder(w.qoqa, c, b, vouchers[b.customer], qoqa.OrderPaid), c, b})
+			}
+
+			w.requireSynced()
+
+			assert.Equal(t, 2, w.erp.Count("sale.shop"))
+			assert.Equal(t, 2, w.erp.Count("qoqa.deal"))
+			assert.Equal(t, 2, w.erp.Count("qoqa.offer"))
+			assert.Equal(t, 2*2, w.erp.Count("qoqa.offer.position"))
+			assert.Equal(t, 2+4, w.erp.Count("product.template"), "two products, and the four of the lines")
+			assert.Equal(t, 2*2+4, w.erp.Count("product.product"))
+			assert.Equal(t, 6*3, w.erp.Count("res.partner"), "one partner per user, two addresses each")
+			assert.Equal(t, 2, w.erp.Count("qoqa.voucher"))
+			assert.Equal(t, 9, w.erp.Count("sale.order"))
+			assert.Equal(t, 9*2+3, w.erp.Count("sale.order.line"), "a product and a shipping line each, and three voucher lines")
+
+			today := time.Now().UTC().Format("2006-01-02")
+			for _, o := range orders {
+				so := w.record("sale.order", w.local("order", o.order))
+				partner := w.local("user", o.buyer.user)
+				assert.Equal(t, partner, w.local("customer", o.buyer.customer), "the customer fills its user's partner")
+				assert.Equal(t, partner, many2one(so["partner_id"]))
+				assert.Equal(t, w.local("address", o.buyer.billing), many2one(so["partner_invoice_id"]))
+				assert.Equal(t, w.local("address", o.buyer.shipping), many2one(so["partner_shipping_id"]))
+				assert.Equal(t, w.local("shop", o.cat.shop), many2one(so["shop_id"]))
+				assert.Equal(t, w.local("deal", o.cat.deal), many2one(so["deal_id"]))
+				assert.Equal(t, w.local("offer", o.cat.offer), many2one(so["offer_id"]))
+				assert.Equal(t, o.order.String(), so["client_order_ref"], "the QoQa number, which also finds the order again")
+				assert.Equal(t, today, so["date_order"])
+
+				var got []map[string]any
+				for _, id := range so["order_line"].([]any) {
+					l := w.record("sale.order.line", id.(int64))
+					got = append(got, map[string]any{"product": many2one(l["product_id"]), "qty": l["product_uom_qty"], "price": l["price_unit"]})
+				}
+				want := []map[string]any{
+					{"product": w.local("variation", o.cat.variations[0]), "qty": 2.0, "price": 29.5},
+					{"product": w.lineProduct(qoqa.ItemShipping), "qty": 1.0, "price": 9.0},
+				}
+				if v, ok := vouchers[o.buyer.customer]; ok {
+					want = append(want, map[string]any{"product": w.lineProduct(qoqa.ItemVoucher), "qty": 1.0, "price": -10.0})
+					voucher := w.record("qoqa.voucher", w.local("voucher", v))
+					assert.Equal(t, partner, many2one(voucher["partner_id"]), "the voucher's partner is its customer's")
+				}
+				assert.ElementsMatch(t, want, got, "the lines of order %d", o.order)
+
+				for _, a := range []qoqa.ID{o.buyer.billing, o.buyer.shipping} {
+					addr := w.record("res.partner", w.local("address", a))
+					assert.Equal(t, partner, many2one(addr["parent_id"]), "an address is a child of its customer's partner")
+				}
+			}
+			for n, c := range cats {
+				for i, v := range c.variations {
+					variant := w.record("product.product", w.local("variation", v))
+					assert.Equal(t, w.local("product", c.product), many2one(variant["product_tmpl_id"]))
+					assert.Equal(t, fmt.Sprintf("LAMP-%d-%d", n+1, i), variant["default_code"], "the SKU")
+				}
+				offer := w.record("qoqa.offer", w.local("offer", c.offer))
+				assert.Equal(t, w.local("shop", c.shop), many2one(offer["shop_id"]))
+				assert.Equal(t, w.local("deal", c.deal), many2one(offer["deal_id"]))
+				var sold []int64
+				for _, id := range offer["position_ids"].([]any) {
+					sold = append(sold, many2one(w.record("qoqa.offer.position", id.(int64))["product_id"]))
+				}
+				assert.ElementsMatch(t, []int64{w.local("variation", c.variations[0]), w.local("variation", c.variations[1])}, sold)
+			}
+
+			before := w.erpWrites()
+			w.requireSynced()
+			assert.Equal(t, before, w.erpWrites(), "a second run writes nothing to OpenERP")
+		})
+	}
+}
