@@ -2,12 +2,14 @@ package qoqav1_test
 
 import (
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 
 	"github.com/qoqasync/qoqasync/backend"
+	"github.com/qoqasync/qoqasync/connector"
 	"github.com/qoqasync/qoqasync/qoqa"
 )
 
@@ -112,5 +114,135 @@ func TestOrdersLandWithEveryRecordOnce(t *testing.T) {
 			w.requireSynced()
 			assert.Equal(t, before, w.erpWrites(), "a second run writes nothing to OpenERP")
 		})
+	}
+}
+
+// A record that cannot be mapped fails its job, and the jobs that need it,
+// with a message naming the model, the QoQa ID and the field; the other
+// jobs go on.
+func TestUnmappableRecordFailsItsJobOnly(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		// spoil seeds an order that cannot land, and returns the record at
+		// fault (model and ID) and the field the message must name.
+		spoil func(w *world, c catalogue) (order qoqa.ID, model string, id qoqa.ID, field string)
+	}{
+		"an unknown country": {func(w *world, c catalogue) (qoqa.ID, string, qoqa.ID, string) {
+			b := seedBuyer(w.qoqa, 10)
+			w.qoqa.Touch("address", b.billing, map[string]any{"country": "XX"})
+			return seedOrder(w.qoqa, c, b, 0, qoqa.OrderPaid), "address", b.billing, "country"
+		}},
+		"a bad date": {func(w *world, c catalogue) (qoqa.ID, string, qoqa.ID, string) {
+			b := seedBuyer(w.qoqa, 11)
+			v := seedVoucher(w.qoqa, b.customer, "BAD")
+			w.qoqa.Touch("voucher", v, map[string]any{"start_at": "31.02.2026"})
+			return seedOrder(w.qoqa, c, b, v, qoqa.OrderPaid), "voucher", v, "start_at"
+		}},
+		"a negative quantity": {func(w *world, c catalogue) (qoqa.ID, string, qoqa.ID, string) {
+			o := seedOrder(w.qoqa, c, seedBuyer(w.qoqa, 12), 0, qoqa.OrderPaid)
+			rec, _ := w.qoqa.Record("order", o)
+			items := rec["items"].([]any)
+			items[0].(map[string]any)["quantity"] = -2
+			w.qoqa.Touch("order", o, map[string]any{"items": items})
+			return o, "order", o, "items[0].quantity"
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			w := newImportWorld(t, nil)
+			c := seedCatalogue(w.qoqa, 1, 1)
+			good := seedOrder(w.qoqa, c, seedBuyer(w.qoqa, 1), 0, qoqa.OrderPaid)
+			bad, model, id, field := tc.spoil(w, c)
+
+			failed := failedWith(w.sync())
+
+			want := fmt.Sprintf("map %s %s, field %s: ", model, id, field)
+			assert.Contains(t, failed["order "+bad.String()], want, "the order names the record at fault")
+			if model != "order" {
+				assert.Contains(t, failed[model+" "+id.String()], want, "the record's own import fails")
+			}
+			assert.Len(t, failed, len(map[string]bool{"order " + bad.String(): true, model + " " + id.String(): true}), "no other job fails: %v", failed)
+			w.local("order", good) // the other order landed
+			assert.Equal(t, 1, w.erp.Count("sale.order"))
+		})
+	}
+}
+
+// An order is imported once: a later change on QoQa writes nothing, but a
+// cancellation, which cancels the OpenERP order through its workflow; a
+// cancelled order never imported is skipped.
+func TestOrderImportedOnce(t *testing.T) {
+	t.Parallel()
+	t.Run("changed later", func(t *testing.T) {
+		t.Parallel()
+		w := newImportWorld(t, onlySearched("order"))
+		o := seedOrder(w.qoqa, seedCatalogue(w.qoqa, 1, 1), seedBuyer(w.qoqa, 1), 0, qoqa.OrderPending)
+		w.requireSynced()
+		before := w.erpWrites()
+
+		w.qoqa.Touch("order", o, map[string]any{"status": qoqa.OrderPaid, "trackings": []any{map[string]any{"number": "99.00.1", "carrier": "swisspost"}}})
+		w.requireSynced()
+		assert.Equal(t, before, w.erpWrites(), "a paid or shipped order writes nothing")
+
+		w.qoqa.Touch("order", o, map[string]any{"status": qoqa.OrderCancelled})
+		w.requireSynced()
+		so := w.record("sale.order", w.local("order", o))
+		assert.Equal(t, "cancel", so["state"])
+		assert.Len(t, so["order_line"], 2, "its lines are left as they were")
+		before["sale.order.action_cancel"]++
+		assert.Equal(t, before, w.erpWrites(), "cancelled by its workflow method, nothing else written")
+
+		w.qoqa.Touch("order", o, map[string]any{"total": 0})
+		w.requireSynced()
+		assert.Equal(t, before, w.erpWrites(), "a cancelled order is cancelled once")
+	})
+	t.Run("cancelled before its import", func(t *testing.T) {
+		t.Parallel()
+		w := newImportWorld(t, onlySearched("order"))
+		o := seedOrder(w.qoqa, seedCatalogue(w.qoqa, 1, 1), seedBuyer(w.qoqa, 1), 0, qoqa.OrderCancelled)
+		w.requireSynced()
+		assert.Empty(t, w.erpWrites(), "nothing of it lands, not even its customer")
+		_, err := w.store.ByRemote(w.ctx, "order", o.String())
+		assert.ErrorIs(t, err, connector.ErrNotBound)
+	})
+}
+
+// Many order jobs that share one new customer, run at the same time,
+// create its partner (and everything else they share) once: one job takes
+// each record's lock and imports it, the others are retried and find it
+// bound.
+func TestConcurrentOrdersShareOneNewCustomer(t *testing.T) {
+	t.Parallel()
+	const jobs = 16
+	w := newWorldWith(t, worldOptions{adjust: onlySearched("order"), concurrency: jobs})
+	w.erp.Latency(2 * time.Millisecond) // widen the race
+	c := seedCatalogue(w.qoqa, 1, 1)
+	b := seedBuyer(w.qoqa, 1)
+	for range jobs {
+		seedOrder(w.qoqa, c, b, 0, qoqa.OrderPaid)
+	}
+	var running, most atomic.Int32 // order jobs running at once
+	w.queue.Subscribe(func(ev connector.Event) {
+		if ev.Job.Model != "order" {
+			return
+		}
+		switch ev.Type {
+		case connector.EventStarted:
+			n := running.Add(1)
+			for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+			}
+		case connector.EventDone, connector.EventRetry, connector.EventFailed:
+			running.Add(-1)
+		}
+	})
+
+	w.requireSynced()
+
+	assert.Greater(t, most.Load(), int32(jobs/2), "the order jobs ran at the same time")
+	assert.Equal(t, jobs, w.erp.Count("sale.order"))
+	assert.Equal(t, 3, w.erp.Count("res.partner"), "one partner for the user and its customer, one per address")
+	assert.Equal(t, 3, w.erp.Calls("res.partner", "create"))
+	for model, n := range map[string]int{"sale.shop": 1, "qoqa.deal": 1, "qoqa.offer": 1, "product.template": 1 + 4, "product.product": 1 + 4} {
+		assert.Equal(t, n, w.erp.Count(model), model)
 	}
 }

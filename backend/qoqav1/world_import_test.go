@@ -1,6 +1,7 @@
 package qoqav1_test
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/qoqasync/qoqasync/backend"
 	"github.com/qoqasync/qoqasync/backend/qoqav1"
+	"github.com/qoqasync/qoqasync/binding"
 	"github.com/qoqasync/qoqasync/connector"
 	"github.com/qoqasync/qoqasync/openerp"
 	"github.com/qoqasync/qoqasync/openerp/openerptest"
@@ -25,13 +27,56 @@ import (
 // lines that sell nothing of the catalogue.
 func newImportWorld(t *testing.T, adjust func(*backend.Backend)) *world {
 	t.Helper()
-	w := newWorld(t, func(b *backend.Backend) {
-		qoqav1.UseDefaultImportIntervals(b)
-		if adjust != nil {
-			adjust(b)
-		}
-	})
+	return newWorldWith(t, worldOptions{adjust: adjust})
+}
+
+// worldOptions change what newWorldWith builds.
+type worldOptions struct {
+	// adjust changes the backend, after the default intervals are set.
+	adjust func(*backend.Backend)
+	// options are given to qoqav1.RegisterWith.
+	options qoqav1.Options
+	// extend may declare a version on top of qoqav1.Version in the
+	// registry and return it: the backend is built on it.
+	extend func(t *testing.T, reg *backend.Registry) string
+	// concurrency is the queue's; zero means 4.
+	concurrency int
+}
+
+// newWorldWith is newWorld with the imports searched at their default
+// intervals and the OpenERP records of seedOpenERP, as o says.
+func newWorldWith(t *testing.T, o worldOptions) *world {
+	t.Helper()
+	w := &world{t: t, ctx: context.Background()}
+	w.qoqa = qoqatest.New(qoqatest.Options{})
+	t.Cleanup(w.qoqa.Close)
+	w.erp = openerptest.New(openerptest.Options{})
+	t.Cleanup(w.erp.Close)
+	var err error
+	w.qc, err = qoqa.New(w.qoqa.Config())
+	require.NoError(t, err)
+	w.oc, err = openerp.New(w.erp.Config())
+	require.NoError(t, err)
 	seedOpenERP(w.erp)
+
+	w.shop = &backend.Backend{Name: "test", Version: qoqav1.Version, Languages: []string{"fr_FR", "de_DE"}, Since: since, Models: map[string]backend.ModelSettings{}}
+	qoqav1.UseDefaultImportIntervals(w.shop)
+	if o.adjust != nil {
+		o.adjust(w.shop)
+	}
+	reg := backend.NewRegistry()
+	require.NoError(t, qoqav1.RegisterWith(reg, w.shop, qoqav1.Systems{QoQa: w.qc, OpenERP: w.oc}, o.options))
+	if o.extend != nil {
+		w.shop.Version = o.extend(t, reg)
+	}
+	w.store = binding.NewMemory()
+	mux := connector.NewMux()
+	w.queue = connector.NewLocalQueue(connector.QueueConfig{Handler: mux, Concurrency: o.concurrency, Logger: quiet,
+		Retry: connector.RetryPolicy{MaxAttempts: 5, Backoff: []time.Duration{time.Millisecond}}})
+	w.flows, err = backend.Build(w.shop, reg, backend.Env{Queue: w.queue, Binder: w.store, Watermarks: w.store, Mux: mux, Logger: quiet})
+	require.NoError(t, err)
+	require.NoError(t, w.queue.Start(w.ctx))
+	t.Cleanup(func() { _ = w.queue.Stop(context.Background()) })
 	return w
 }
 
@@ -160,6 +205,15 @@ func (w *world) lineProduct(typ string) int64 {
 	ids, err := w.oc.Search(w.ctx, "product.product", openerp.Where("default_code", "=", qoqav1.DefaultLineProducts[typ]), openerp.SearchOptions{})
 	require.NoError(w.t, err)
 	require.Len(w.t, ids, 1, "one product for the lines of %s", typ)
+	return ids[0]
+}
+
+// country is the OpenERP ID of a country.
+func (w *world) country(code string) int64 {
+	w.t.Helper()
+	ids, err := w.oc.Search(w.ctx, "res.country", openerp.Where("code", "=", code), openerp.SearchOptions{})
+	require.NoError(w.t, err)
+	require.Len(w.t, ids, 1, "country %s", code)
 	return ids[0]
 }
 
