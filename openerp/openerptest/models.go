@@ -64,7 +64,7 @@ func DefaultModels() map[string]map[string]Field {
 			"position_ids": o2m("qoqa.offer.position", "offer_id"), "qoqa_id": f("char"),
 		}),
 		"qoqa.offer.position": fields(map[string]Field{
-			"offer_id": m2o("qoqa.offer"), "product_id": m2o("product.product"), "unit_price": f("float"),
+			"offer_id": required(m2o("qoqa.offer")), "product_id": m2o("product.product"), "unit_price": f("float"),
 			"regular_price": f("float"), "lot_size": f("integer"), "max_sellable": f("integer"),
 		}),
 		"qoqa.voucher": fields(map[string]Field{
