@@ -27,6 +27,11 @@ type OpenERP struct {
 	Model string
 	// Fields are read by Read and ReadMany; nil means every field.
 	Fields []string
+	// Omit are fields Read and ReadMany leave out, when Fields is nil: a
+	// one2many that its children's own syncs change (a template's
+	// variants), which would otherwise make the record look changed to
+	// the flows, whose hash covers what Read returns.
+	Omit []string
 	// RefField is a char field of Model that Create fills with the
 	// record's reference and FindByRef searches, so that a create whose
 	// answer was lost is found again. Empty: FindByRef finds nothing,
@@ -167,6 +172,9 @@ func (a *OpenERP) read(ctx context.Context, nums []int64) ([]connector.Record, e
 		// change, and every write moves write_date.
 		delete(rec.Fields, "write_date")
 		delete(rec.Fields, "__last_update")
+		for _, f := range a.Omit {
+			delete(rec.Fields, f)
+		}
 		rec.Archived = rec.Fields["active"] == false
 		recs[i], index[v.ID()], found[i] = rec, i, v.ID()
 	}

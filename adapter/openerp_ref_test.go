@@ -98,3 +98,29 @@ func TestOpenERPFindRefSearchesANaturalKey(t *testing.T) {
 	assert.ErrorIs(t, err, broken)
 	assert.NotErrorIs(t, err, connector.ErrNotFound, "a failed look-up is no proof that the record is new")
 }
+
+// Omit leaves fields out of what Read returns, so that a one2many that a
+// child's own sync changes (a template's variants) does not make the
+// parent look changed.
+func TestOpenERPOmit(t *testing.T) {
+	t.Parallel()
+	s := newOpenERPServer(t)
+	a := &adapter.OpenERP{Client: newOpenERPClient(t, s), Model: "product.template", Omit: []string{"product_variant_ids"}}
+	ctx := context.Background()
+	id, err := a.Create(ctx, "", map[string]any{"name": "Lamp"})
+	require.NoError(t, err)
+	before, err := a.Read(ctx, id)
+	require.NoError(t, err)
+	assert.NotContains(t, before.Fields, "product_variant_ids")
+	assert.Contains(t, before.Fields, "name", "the other fields are read")
+
+	n, _ := strconv.ParseInt(id, 10, 64)
+	s.Seed("product.product", map[string]any{"product_tmpl_id": n})
+	after, err := a.Read(ctx, id)
+	require.NoError(t, err)
+	hb, err := connector.HashFields(before.Fields)
+	require.NoError(t, err)
+	ha, err := connector.HashFields(after.Fields)
+	require.NoError(t, err)
+	assert.Equal(t, hb, ha, "a new variant leaves its template as it was")
+}
