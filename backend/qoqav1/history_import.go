@@ -19,8 +19,10 @@ import (
 // TwoWay read-back), so that an export finds nothing changed; and its
 // create carries the QoQa reference, which the export flow reads
 // (connector.Finder's RefOf) before it would create a record on QoQa. A
-// variation's import also keeps its product from looking changed, though
-// adding a variant changes the template's list of variants.
+// template is read without its list of variants (the catalogue's omit), so
+// that the variants an import adds do not make it look changed; and a
+// record archived on QoQa lands archived, which the engine records as no
+// deletion to apply.
 //
 // Offers, products and variations are authored in OpenERP: their imports
 // write only what the history needs, and write their children (an offer's

@@ -22,6 +22,11 @@ type model struct {
 	fields []string
 	// translatable are the fields read and written once per language.
 	translatable []string
+	// omit are fields left out of a read of every field: a one2many that
+	// its children's own syncs change (a template's variants), so that an
+	// import of a child does not make the parent look changed and exported
+	// back.
+	omit []string
 }
 
 // catalogue holds every model of the default backend, by the connector's
@@ -29,7 +34,7 @@ type model struct {
 var catalogue = map[string]model{
 	"shop":      {endpoint: "shop", local: "sale.shop", refField: "name", naturalKeys: map[string]string{"name": "name"}, fields: []string{"name"}},
 	"deal":      {endpoint: "deal", local: "qoqa.deal", refField: "qoqa_id", fields: []string{"name"}, translatable: []string{"name"}},
-	"product":   {endpoint: "product", local: "product.template", translatable: []string{"name", "description", "description_sale"}},
+	"product":   {endpoint: "product", local: "product.template", translatable: []string{"name", "description", "description_sale"}, omit: []string{"product_variant_ids"}},
 	"variation": {endpoint: "variation", local: "product.product", refField: "default_code", naturalKeys: map[string]string{"default_code": "sku"}, translatable: []string{"name"}},
 	"offer":     {endpoint: "offer", local: "qoqa.offer", refField: "qoqa_id", translatable: []string{"name", "description"}},
 	"voucher":   {endpoint: "voucher", local: "qoqa.voucher", refField: "qoqa_id"},

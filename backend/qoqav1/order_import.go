@@ -148,7 +148,8 @@ func (p *codeProducts) product(ctx context.Context, typ string) (int64, error) {
 	if known {
 		return id, nil
 	}
-	ids, err := p.oc.Search(ctx, p.model, openerp.Where(p.field, "=", code), openerp.SearchOptions{Limit: 1})
+	// Archived too: such a product is often hidden from the sales menus.
+	ids, err := p.oc.Search(ctx, p.model, openerp.Where(p.field, "=", code), openerp.SearchOptions{Limit: 1, Context: openerp.Context{"active_test": false}})
 	if err != nil {
 		return 0, adapter.OpenERPDecision(err)
 	}

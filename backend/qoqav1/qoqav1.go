@@ -149,6 +149,9 @@ func (e *env) local(model string) *adapter.OpenERP {
 	for _, f := range m.translatable {
 		a.Translatable = append(a.Translatable, e.field(model, f))
 	}
+	for _, f := range m.omit {
+		a.Omit = append(a.Omit, e.field(model, f))
+	}
 	a.RefField = e.refField(model)
 	if a.RefField != "" && m.fields != nil && !slices.Contains(a.Fields, a.RefField) {
 		a.Fields = append(a.Fields, a.RefField)

@@ -202,7 +202,7 @@ func (w *world) record(model string, id int64) map[string]any {
 // lineProduct is the OpenERP product of the lines of an item type.
 func (w *world) lineProduct(typ string) int64 {
 	w.t.Helper()
-	ids, err := w.oc.Search(w.ctx, "product.product", openerp.Where("default_code", "=", qoqav1.DefaultLineProducts[typ]), openerp.SearchOptions{})
+	ids, err := w.oc.Search(w.ctx, "product.product", openerp.Where("default_code", "=", qoqav1.DefaultLineProducts[typ]), openerp.SearchOptions{Context: openerp.Context{"active_test": false}})
 	require.NoError(w.t, err)
 	require.Len(w.t, ids, 1, "one product for the lines of %s", typ)
 	return ids[0]
