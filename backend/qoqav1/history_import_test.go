@@ -61,14 +61,7 @@ func TestHistoryIsNeverExportedBack(t *testing.T) {
 				b.Models[m] = s
 			}
 		},
-		// Any export mapping will do: the exports must not map anything.
-		extend: func(t *testing.T, reg *backend.Registry) string {
-			require.NoError(t, reg.AddVersion("echo", qoqav1.Version))
-			for _, m := range exported {
-				require.NoError(t, reg.Register("echo", m, backend.Components{ExportMapper: connector.Mapping{Model: m}}))
-			}
-			return "echo"
-		},
+		extend: bothWays(exported...),
 	})
 	// The products of the order lines are OpenERP's own, and an export
 	// would send them: archived, they are out of the way.
@@ -97,6 +90,20 @@ func TestHistoryIsNeverExportedBack(t *testing.T) {
 	}
 	assert.False(t, w.record("product.template", w.local("product", archived.product))["active"].(bool), "the archived product is archived in OpenERP too")
 	assert.True(t, w.record("product.template", w.local("product", active.product))["active"].(bool))
+}
+
+// bothWays registers, on top of the default components, an export of
+// each of models, so that they are synced both ways as they are once the
+// exports are registered. Any export mapping will do: the tests that use it
+// expect no export to map anything.
+func bothWays(models ...string) func(t *testing.T, reg *backend.Registry) string {
+	return func(t *testing.T, reg *backend.Registry) string {
+		require.NoError(t, reg.AddVersion("both ways", qoqav1.Version))
+		for _, m := range models {
+			require.NoError(t, reg.Register("both ways", m, backend.Components{ExportMapper: connector.Mapping{Model: m}}))
+		}
+		return "both ways"
+	}
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/qoqasync/qoqasync/backend"
+	"github.com/qoqasync/qoqasync/backend/qoqav1"
 	"github.com/qoqasync/qoqasync/connector"
 	"github.com/qoqasync/qoqasync/qoqa"
 )
@@ -19,13 +19,16 @@ import (
 // second run writes nothing.
 func TestOrdersLandWithEveryRecordOnce(t *testing.T) {
 	t.Parallel()
-	for name, adjust := range map[string]func(*backend.Backend){
-		"orders alone":        onlySearched("order"),
-		"every model at once": nil,
+	for name, o := range map[string]worldOptions{
+		"orders alone":        {adjust: onlySearched("order")},
+		"every model at once": {},
+		// As once the exports are registered too: the imports then read
+		// back what they write, and create under a lock per model.
+		"synced both ways": {adjust: onlySearched("order"), extend: bothWays("product", "variation", "offer", "voucher")},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			w := newImportWorld(t, adjust)
+			w := newWorldWith(t, o)
 			cats := []catalogue{seedCatalogue(w.qoqa, 1, 2), seedCatalogue(w.qoqa, 2, 2)}
 			var buyers []buyer
 			for i := range 6 {
@@ -245,4 +248,39 @@ func TestConcurrentOrdersShareOneNewCustomer(t *testing.T) {
 	for model, n := range map[string]int{"sale.shop": 1, "qoqa.deal": 1, "qoqa.offer": 1, "product.template": 1 + 4, "product.product": 1 + 4} {
 		assert.Equal(t, n, w.erp.Count(model), model)
 	}
+}
+
+// The items that sell nothing of the catalogue sell the products the
+// options name, vouchers and discounts at a negative price; an item of a
+// type the contract does not define fails its order, naming the item.
+func TestLineProductsAreConfigurable(t *testing.T) {
+	t.Parallel()
+	w := newWorldWith(t, worldOptions{adjust: onlySearched("order"), options: qoqav1.Options{LineProducts: map[string]string{qoqa.ItemShipping: "EXPRESS"}}})
+	express := w.erp.Seed("product.product", map[string]any{"default_code": "EXPRESS"})[0]
+	c, b := seedCatalogue(w.qoqa, 1, 1), seedBuyer(w.qoqa, 1)
+	o := seedOrder(w.qoqa, c, b, 0, qoqa.OrderPaid)
+	rec, _ := w.qoqa.Record("order", o)
+	items := append(rec["items"].([]any),
+		map[string]any{"id": 3, "type": qoqa.ItemDiscount, "quantity": 1, "unit_price": 450, "name": "Black Friday"},
+		map[string]any{"id": 4, "type": qoqa.ItemService, "quantity": 1, "unit_price": 500},
+	)
+	w.qoqa.Touch("order", o, map[string]any{"items": items})
+	odd := seedOrder(w.qoqa, c, b, 0, qoqa.OrderPaid)
+	rec, _ = w.qoqa.Record("order", odd)
+	w.qoqa.Touch("order", odd, map[string]any{"items": append(rec["items"].([]any), map[string]any{"id": 5, "type": "gift wrap", "quantity": 1})})
+
+	failed := failedWith(w.sync())
+
+	assert.Contains(t, failed["order "+odd.String()], "map order "+odd.String()+`, field items[2].type: unknown item type "gift wrap"`)
+	got := map[int64]any{}
+	for _, id := range w.record("sale.order", w.local("order", o))["order_line"].([]any) {
+		l := w.record("sale.order.line", id.(int64))
+		got[many2one(l["product_id"])] = []any{l["name"], l["price_unit"]}
+	}
+	assert.Equal(t, map[int64]any{
+		w.local("variation", c.variations[0]): []any{"Lampe", 29.5},
+		express:                               []any{"Shipping", 9.0},
+		w.lineProduct(qoqa.ItemDiscount):      []any{"Black Friday", -4.5},
+		w.lineProduct(qoqa.ItemService):       []any{"service", 5.0},
+	}, got)
 }
