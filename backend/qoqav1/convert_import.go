@@ -77,6 +77,22 @@ func constant(to string, v any) connector.Rule {
 	return connector.Compute(to, func(context.Context, *connector.MapContext) (any, error) { return v, nil })
 }
 
+// isActive sets the target field (OpenERP's active) from QoQa's is_active.
+// A record that says nothing of it is active: OpenERP's False would
+// archive it.
+func isActive(to string) connector.Rule {
+	return connector.Compute(to, func(ctx context.Context, mc *connector.MapContext) (any, error) {
+		switch v := mc.Record.Fields["is_active"].(type) {
+		case nil:
+			return true, nil
+		case bool:
+			return v, nil
+		default:
+			return nil, mc.Err("is_active", fmt.Errorf("want a boolean, got %T", v))
+		}
+	})
+}
+
 // text reads a string field; no value and an empty or blank string are "".
 func text(rec connector.Record, field string) string {
 	s, _ := rec.Fields[field].(string)

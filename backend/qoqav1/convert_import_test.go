@@ -53,3 +53,25 @@ func TestTimesBecomeUTC(t *testing.T) {
 	_, err = utcDateTime(context.Background(), mc, "01.03.2026")
 	assert.Error(t, err)
 }
+
+// QoQa's is_active becomes OpenERP's active; a record that says nothing is
+// active, not archived.
+func TestIsActive(t *testing.T) {
+	t.Parallel()
+	m := connector.Mapping{Model: "user", Rules: []connector.Rule{isActive("active")}}
+	for _, tc := range []struct {
+		fields map[string]any
+		want   any
+	}{
+		{map[string]any{"is_active": true}, true},
+		{map[string]any{"is_active": false}, false},
+		{map[string]any{"is_active": nil}, true},
+		{map[string]any{}, true},
+	} {
+		out, err := m.Map(context.Background(), &connector.MapContext{Record: connector.Record{ID: "1", Fields: tc.fields}})
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, out["active"], "%v", tc.fields)
+	}
+	_, err := m.Map(context.Background(), &connector.MapContext{Record: connector.Record{ID: "1", Fields: map[string]any{"is_active": "yes"}}})
+	assert.ErrorContains(t, err, "map user 1, field is_active")
+}

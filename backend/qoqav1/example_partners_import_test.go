@@ -44,7 +44,7 @@ func Example_importPartners() {
 	}
 	store := binding.NewMemory()
 	mux := connector.NewMux()
-	queue := connector.NewLocalQueue(connector.QueueConfig{Handler: mux})
+	queue := connector.NewLocalQueue(connector.QueueConfig{Handler: mux, Concurrency: 1})
 	flows, err := backend.Build(shop, reg, backend.Env{Queue: queue, Binder: store, Watermarks: store, Mux: mux})
 	if err != nil {
 		fmt.Println(err)

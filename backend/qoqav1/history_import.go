@@ -48,7 +48,7 @@ func offerImport(e *env) backend.Components {
 			connector.Field("deal_id", f("deal_id"), boundTo("deal")),
 			connector.Field("start_at", f("date_begin"), utcDateTime),
 			connector.Field("stop_at", f("date_end"), utcDateTime),
-			connector.Field("is_active", f("active")),
+			isActive(f("active")),
 			connector.Field("currency", f("currency")),
 			connector.OnCreate(connector.Compute(f("position_ids"), offerPositions)),
 		}},
@@ -106,7 +106,7 @@ func productImport(e *env) backend.Components {
 		ImportMapper: connector.Mapping{Model: "product", Rules: []connector.Rule{
 			connector.Field("translations", f("name"), adapter.QoQaTranslated("name")),
 			connector.Field("translations", f("description_sale"), adapter.QoQaTranslated("description")),
-			connector.Field("is_active", f("active")),
+			isActive(f("active")),
 		}, Finish: func(ctx context.Context, mc *connector.MapContext, out map[string]any) error {
 			if out[f("name")] == nil {
 				return mc.Err("translations", fmt.Errorf("%w: a product needs a name in one of %v", errNoValue, mc.Languages))
@@ -125,7 +125,7 @@ func variationImport(e *env) backend.Components {
 			connector.Field("product_id", f("product_tmpl_id"), boundTo("product")),
 			connector.Field("sku", f("default_code")),
 			connector.Field("ean", f("ean13"), validEAN),
-			connector.Field("is_active", f("active")),
+			isActive(f("active")),
 		}},
 		ImportDependencies: dependencies("variation", dep{"product_id", "product"}),
 	}

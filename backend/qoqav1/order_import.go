@@ -142,10 +142,11 @@ func (p *codeProducts) product(ctx context.Context, typ string) (int64, error) {
 	if !ok {
 		return 0, fmt.Errorf("unknown item type %q (product, shipping, discount, voucher or service)", typ)
 	}
+	// The lock is held through the look-up, so that jobs that need the
+	// same product at once ask for it once; there are few of them.
 	p.mu.Lock()
-	id, known := p.ids[code]
-	p.mu.Unlock()
-	if known {
+	defer p.mu.Unlock()
+	if id, known := p.ids[code]; known {
 		return id, nil
 	}
 	// Archived too: such a product is often hidden from the sales menus.
@@ -156,9 +157,7 @@ func (p *codeProducts) product(ctx context.Context, typ string) (int64, error) {
 	if len(ids) == 0 {
 		return 0, fmt.Errorf("no product has the default_code %q that the lines of %s items use: create it, or name another in qoqav1.Options.LineProducts", code, typ)
 	}
-	p.mu.Lock()
 	p.ids[code] = ids[0]
-	p.mu.Unlock()
 	return ids[0], nil
 }
 

@@ -32,7 +32,7 @@ func userImport(e *env) backend.Components {
 		ImportMapper: connector.Mapping{Model: "user", Rules: []connector.Rule{
 			connector.Field("email", f("email")),
 			connector.Field("language_id", f("lang"), partnerLang),
-			connector.Field("is_active", f("active")),
+			isActive(f("active")),
 			connector.OnCreate(
 				constant(f("customer"), false),
 				constant(f("is_company"), false),
@@ -168,7 +168,7 @@ func addressImport(e *env) backend.Components {
 			connector.Field("city", f("city")),
 			connector.Field("country", f("country_id"), countries.convert),
 			connector.Field("phone", f("phone")),
-			connector.Field("is_active", f("active")),
+			isActive(f("active")),
 			connector.OnCreate(
 				constant(f("customer"), false),
 				constant(f("is_company"), false),
@@ -213,10 +213,11 @@ func (c *countryCodes) convert(ctx context.Context, mc *connector.MapContext, v 
 	if code == "" {
 		return nil, nil
 	}
+	// The lock is held through the look-up, so that jobs that need the
+	// same country at once ask for it once; there are few countries.
 	c.mu.Lock()
-	id, known := c.ids[code]
-	c.mu.Unlock()
-	if known {
+	defer c.mu.Unlock()
+	if id, known := c.ids[code]; known {
 		return id, nil
 	}
 	ids, err := c.oc.Search(ctx, "res.country", openerp.Where("code", "=", code), openerp.SearchOptions{Limit: 1})
@@ -226,8 +227,6 @@ func (c *countryCodes) convert(ctx context.Context, mc *connector.MapContext, v 
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("OpenERP has no country with the code %q", code)
 	}
-	c.mu.Lock()
 	c.ids[code] = ids[0]
-	c.mu.Unlock()
 	return ids[0], nil
 }

@@ -39,7 +39,8 @@ type Options struct {
 	// use: those items sell nothing of the catalogue. A type it leaves out
 	// uses DefaultLineProducts.
 	LineProducts map[string]string
-	// Logger receives what the components report; nil means slog.Default.
+	// Logger receives the warnings of CheckImports; nil means
+	// slog.Default.
 	Logger *slog.Logger
 }
 

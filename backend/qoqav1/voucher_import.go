@@ -21,7 +21,7 @@ func voucherImport(e *env) backend.Components {
 			connector.Field("start_at", f("date_start"), utcDate),
 			connector.Field("stop_at", f("date_expire"), utcDate),
 			connector.Field("description", f("description")),
-			connector.Field("is_active", f("active")),
+			isActive(f("active")),
 		}},
 		ImportDependencies: dependencies("voucher", dep{"customer_id", "customer"}),
 	}
