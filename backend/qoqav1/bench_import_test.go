@@ -25,12 +25,22 @@ var ormMethods = []string{"search", "read", "create", "write", "unlink", "fields
 // on OpenERP one write per record (a create, or the fill of the user's
 // partner by its customer) and one per translation beyond the first,
 // besides one look-up per country and line product.
+//
+// "both ways" registers exports of the models the exports also sync, as
+// the whole backend does: their imports then read back what they wrote.
 func BenchmarkOrderImport(b *testing.B) {
+	b.Run("imports alone", func(b *testing.B) { benchmarkOrderImport(b, nil) })
+	b.Run("both ways", func(b *testing.B) {
+		benchmarkOrderImport(b, []string{"product", "variation", "offer", "voucher"})
+	})
+}
+
+func benchmarkOrderImport(b *testing.B, exported []string) {
 	const orders, catalogues = 16, 2
 	var erpCalls, qoqaCalls, erpWrites int
 	for range b.N {
 		b.StopTimer()
-		run := newBenchRun(b)
+		run := newBenchRun(b, exported)
 		var cats []catalogue
 		for n := range catalogues {
 			cats = append(cats, seedCatalogue(run.qoqa, n+1, 2))
@@ -84,7 +94,8 @@ type benchRun struct {
 	flows *backend.Flows
 }
 
-func newBenchRun(b *testing.B) *benchRun {
+// newBenchRun builds the run; exported are models given an export too.
+func newBenchRun(b *testing.B, exported []string) *benchRun {
 	b.Helper()
 	r := &benchRun{b: b, ctx: context.Background()}
 	r.qoqa = qoqatest.New(qoqatest.Options{})
@@ -105,6 +116,17 @@ func newBenchRun(b *testing.B) *benchRun {
 	reg := backend.NewRegistry()
 	if err := qoqav1.Register(reg, shop, qoqav1.Systems{QoQa: qc, OpenERP: oc}); err != nil {
 		b.Fatal(err)
+	}
+	if len(exported) > 0 {
+		if err := reg.AddVersion("both ways", qoqav1.Version); err != nil {
+			b.Fatal(err)
+		}
+		for _, m := range exported {
+			if err := reg.Register("both ways", m, backend.Components{ExportMapper: connector.Mapping{Model: m}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		shop.Version = "both ways"
 	}
 	store := binding.NewMemory()
 	mux := connector.NewMux()
