@@ -28,10 +28,33 @@ type OpenERP struct {
 	Model string
 	// Fields are read by Read and ReadMany; nil means every field.
 	Fields []string
+	// Omit are fields Read and ReadMany leave out, when Fields is nil: a
+	// one2many that its children's own syncs change (a template's
+	// variants), which would otherwise make the record look changed to
+	// the flows, whose hash covers what Read returns.
+	Omit []string
 	// RefField is a char field of Model that Create fills with the
 	// record's reference and FindByRef searches, so that a create whose
-	// answer was lost is found again. Empty: FindByRef finds nothing.
+	// answer was lost is found again. Empty: FindByRef finds nothing,
+	// unless FindRef is set.
 	RefField string
+	// RefModel, when set, is the connector model whose references
+	// RefField keeps as bare remote IDs: connector.Ref(RefModel, id, 0)
+	// is stored as id, as the qoqa_id of the connector's own models or an
+	// order's client_order_ref holds the QoQa ID. RefOf turns a bare ID
+	// back into the reference. A reference of another model or of a later
+	// generation is stored whole, so that none is taken for another. It
+	// suits a field that only one connector model's records fill; the
+	// models that share one (users and addresses are both partners) keep
+	// whole references.
+	RefModel string
+	// FindRef, when set, is what FindByRef searches for a reference
+	// instead of RefField: a natural key, such as the default_code of a
+	// variant that is its QoQa SKU, which the function may read the remote
+	// record to learn. It returns connector.ErrNotFound (wrapped) when the
+	// reference has no key. The mapped values hold the key, so Create
+	// writes no reference for it.
+	FindRef func(ctx context.Context, ref string) (openerp.Domain, error)
 	// Context goes with every call.
 	Context openerp.Context
 	// Languages are the languages of translatable fields (fr_FR, de_DE);
@@ -209,6 +232,9 @@ func (a *OpenERP) read(ctx context.Context, nums []int64) ([]connector.Record, e
 		// change, and every write moves it.
 		delete(rec.Fields, writeDateField)
 		delete(rec.Fields, lastUpdateField)
+		for _, f := range a.Omit {
+			delete(rec.Fields, f)
+		}
 		rec.Archived = rec.Fields["active"] == false
 		recs[i], index[v.ID()], found[i] = rec, i, v.ID()
 	}
@@ -306,7 +332,7 @@ func (a *OpenERP) splitTranslations(values map[string]any, create bool) (openerp
 func (a *OpenERP) Create(ctx context.Context, ref string, values map[string]any) (string, error) {
 	vals, byLang := a.splitTranslations(values, true)
 	if a.RefField != "" && ref != "" {
-		vals[a.RefField] = ref
+		vals[a.RefField] = a.storedRef(ref)
 	}
 	id, err := a.Client.Create(ctx, a.Model, vals, a.Context)
 	if err != nil {
@@ -403,26 +429,59 @@ func (a *OpenERP) Active(ctx context.Context, ids []string) (map[string]bool, er
 }
 
 // RefOf implements connector.Finder: the record's RefField, which Create
-// fills with the reference of the create.
+// fills with the reference of the create (a bare ID made whole again, see
+// RefModel).
 func (a *OpenERP) RefOf(rec connector.Record) string {
 	if a.RefField == "" {
 		return ""
 	}
 	ref, _ := rec.Fields[a.RefField].(string)
+	if ref == "" || a.RefModel == "" {
+		return ref
+	}
+	if _, _, _, whole := connector.ParseRef(ref); whole {
+		return ref
+	}
+	return connector.Ref(a.RefModel, ref, 0)
+}
+
+// storedRef is what RefField keeps for ref: its bare ID when it is a
+// first-generation reference of RefModel, else ref itself.
+func (a *OpenERP) storedRef(ref string) string {
+	if a.RefModel == "" {
+		return ref
+	}
+	if model, id, gen, ok := connector.ParseRef(ref); ok && model == a.RefModel && gen == 0 {
+		return id
+	}
 	return ref
 }
 
-// FindByRef implements connector.Finder, archived records included.
+// FindByRef implements connector.Finder, archived records included: the
+// record whose RefField holds ref (bare or whole, see RefModel), or the
+// one FindRef's domain matches.
 func (a *OpenERP) FindByRef(ctx context.Context, ref string) (string, error) {
-	if a.RefField == "" {
+	var domain openerp.Domain
+	switch {
+	case a.FindRef != nil:
+		d, err := a.FindRef(ctx, ref)
+		if err != nil {
+			return "", fmt.Errorf("openerp: %s: the key of %q: %w", a.Model, ref, err)
+		}
+		domain = d
+	case a.RefField == "":
 		return "", fmt.Errorf("openerp: %s has no reference field: %w", a.Model, connector.ErrNotFound)
+	case a.storedRef(ref) != ref:
+		domain = openerp.Where(a.RefField, "in", []any{a.storedRef(ref), ref})
+	default:
+		domain = openerp.Where(a.RefField, "=", ref)
 	}
-	ids, err := a.Client.Search(ctx, a.Model, openerp.Where(a.RefField, "=", ref), openerp.SearchOptions{Limit: 1, Context: a.Context.WithActiveTest(false)})
+	ids, err := a.Client.Search(ctx, a.Model, domain, openerp.SearchOptions{Limit: 1, Context: a.Context.WithActiveTest(false)})
 	if err != nil {
 		return "", openerpError(err)
 	}
 	if len(ids) == 0 {
-		return "", fmt.Errorf("openerp: %s %s=%q: %w", a.Model, a.RefField, ref, connector.ErrNotFound)
+		return "", fmt.Errorf("openerp: %s: no record for %q: %w", a.Model, ref, connector.ErrNotFound)
 	}
 	return strconv.FormatInt(ids[0], 10), nil
 }
@@ -456,10 +515,10 @@ func parseOpenERPID(model, id string) (int64, error) {
 	return n, nil
 }
 
-// OpenERPDecision is openerpError for code that calls the OpenERP client
-// beside an OpenERP adapter (a backend reading a model it does not sync,
-// such as the product attributes): the client's error as the engine's
-// decision, the same one an adapter makes.
+// OpenERPDecision is the engine's decision on an error of the OpenERP
+// client (see openerpError below), for the calls a component makes beside
+// an adapter: the product attributes a backend reads, a workflow method such
+// as sale.order's action_cancel, a look-up of a country by its code.
 func OpenERPDecision(err error) error { return openerpError(err) }
 
 // openerpError turns the OpenERP client's error, which states facts, into

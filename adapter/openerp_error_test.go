@@ -67,5 +67,5 @@ func TestOpenERPErrorDecisions(t *testing.T) {
 			}
 		})
 	}
-	assert.NoError(t, openerpError(nil))
+	assert.NoError(t, OpenERPDecision(nil))
 }

@@ -30,6 +30,9 @@ type QoQa struct {
 	client *qoqa.Client
 	svc    *qoqa.Service[map[string]any]
 	name   string
+	// listed is true for a resource that has no search but a list of
+	// every ID (the shops): Search lists them all.
+	listed bool
 }
 
 var (
@@ -42,12 +45,19 @@ var (
 
 // NewQoQa returns the adapter of a QoQa endpoint (product, order, ...).
 func NewQoQa(c *qoqa.Client, endpoint string) *QoQa {
-	return &QoQa{client: c, svc: qoqa.NewService[map[string]any](c, endpoint), name: endpoint}
+	return &QoQa{client: c, svc: qoqa.NewService[map[string]any](c, endpoint), name: endpoint, listed: endpoint == "shop"}
 }
 
 // Search implements connector.Adapter. The range is cut by Windows; a
 // caller that wants a watermark per window calls Search once per window.
+//
+// The shops have no search, only a list of every ID, and no updated_at:
+// their Search yields every shop whatever the range, and the flows tell a
+// changed shop by its content.
 func (a *QoQa) Search(ctx context.Context, from, to time.Time) iter.Seq2[string, error] {
+	if a.listed {
+		return a.list(ctx)
+	}
 	return func(yield func(string, error) bool) {
 		for id, err := range a.svc.Search(ctx, from, to) {
 			if err != nil {
@@ -61,9 +71,33 @@ func (a *QoQa) Search(ctx context.Context, from, to time.Time) iter.Seq2[string,
 	}
 }
 
+// list yields the ID of every record of a listed resource.
+func (a *QoQa) list(ctx context.Context) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		ids, err := a.client.Shops.List(ctx)
+		if err != nil {
+			yield("", qoqaDecision(err))
+			return
+		}
+		for _, id := range ids {
+			if !yield(id.String(), nil) {
+				return
+			}
+		}
+	}
+}
+
 // Windows cuts [from, to) as QoQa's searches need, with qoqa.Windows: the
 // engine asks the adapter, so that the one cut of a range stays in qoqa.
+// A listed resource (the shops) is listed once, whatever the range.
 func (a *QoQa) Windows(from, to time.Time) iter.Seq2[time.Time, time.Time] {
+	if a.listed {
+		return func(yield func(time.Time, time.Time) bool) {
+			if from.Before(to) {
+				yield(from, to)
+			}
+		}
+	}
 	return qoqa.Windows(from, to)
 }
 

@@ -124,7 +124,7 @@ func syncDependencies(ctx context.Context, deps []Dependency,
 			if err != nil {
 				return fmt.Errorf("dependency %s %s: %w", d.Model, d.ID, err)
 			}
-			if bound && b.RemoteState == RemoteLive {
+			if bound && b.RemoteState != RemoteDeleted {
 				continue
 			}
 		}

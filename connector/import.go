@@ -142,6 +142,7 @@ func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOpt
 	next := b
 	next.Model, next.RemoteID = f.Model, remoteID
 	next.RemoteVersion, next.RemoteHash = rec.UpdatedAt, remoteHash
+	next.RemoteState = importedState(rec, b.RemoteState)
 	if check && importHash == b.ImportHash {
 		// The remote record changed in fields this mapping does not read.
 		next.SyncedAt = now(f.Now)
@@ -177,6 +178,7 @@ func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOpt
 		}
 	}
 	next.RemoteVersion, next.RemoteHash = rec.UpdatedAt, remoteHash
+	next.RemoteState = importedState(rec, b.RemoteState)
 	next.ImportHash, next.ExportHash = importHash, ""
 	next.LocalVersion, next.LocalHash = time.Time{}, ""
 	if f.TwoWay {
@@ -194,6 +196,20 @@ func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOpt
 		return bindFailure(fmt.Errorf("import %s %s: bind to local %s: %w", f.Model, remoteID, next.LocalID, err))
 	}
 	return nil
+}
+
+// importedState is the remote state of a pair after the import of rec: a
+// record archived remotely is RemoteArchived, so that the local record the
+// import archives is no deletion for the export side to apply (it would
+// delete the remote record an import just read); one active again is live.
+func importedState(rec Record, was RemoteState) RemoteState {
+	switch {
+	case rec.Archived:
+		return RemoteArchived
+	case was == RemoteArchived:
+		return RemoteLive
+	}
+	return was
 }
 
 func (f *ImportFlow) mapRecord(ctx context.Context, rec Record, create bool) (map[string]any, error) {

@@ -3,6 +3,7 @@ package connector_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -227,4 +228,37 @@ func TestRetiredDependencyIsCreatedAgainFirst(t *testing.T) {
 	vb, _ := binder.ByLocal(ctx, "variation", variant)
 	rec, _ := remoteVariations.Get(vb.RemoteID)
 	assert.Equal(t, connector.IDValue(tb.RemoteID), rec.Fields["product_id"])
+}
+
+// A record archived on QoQa lands archived in OpenERP, and that is no
+// deletion for the export side to apply: the pair is archived on both
+// sides. Active again on QoQa, its import makes the pair live again.
+func TestImportedArchivedRecordIsNoDeletion(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.imp.Mapper = connector.Mapping{Model: "product", Rules: []connector.Rule{connector.Field("name", "name"), connector.Field("active", "active")}}
+	w.exp.DeletePolicy = connector.DeleteRemote
+	remote := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Old desk", "active": false}})
+	require.NoError(t, w.importIt(t, remote))
+	b, err := w.binder.ByRemote(w.ctx, "product", remote)
+	require.NoError(t, err)
+	require.False(t, w.local.IsActive(b.LocalID), "the import wrote the record archived")
+	assert.Equal(t, connector.RemoteArchived, b.RemoteState)
+
+	q := newTestQueue(t)
+	poller := connector.NewExportPoller("product", w.local, w.binder, q, w.binder)
+	poller.StartDate = w.clock.last().Add(-time.Hour)
+	_, deletes, err := poller.Run(w.ctx)
+	require.NoError(t, err)
+	assert.Zero(t, deletes, "no deletion is queued for it")
+	assert.True(t, isNothingToDo(w.export(t, b.LocalID)), "its export applies no deletion")
+	assert.Zero(t, w.remote.Calls("Delete"))
+	_, exists := w.remote.Get(remote)
+	assert.True(t, exists)
+
+	w.remote.SetActive(remote, true)
+	require.NoError(t, w.importIt(t, remote))
+	b = mustBinding(t, w, b.LocalID)
+	assert.True(t, w.local.IsActive(b.LocalID))
+	assert.Equal(t, connector.RemoteLive, b.RemoteState, "live on both sides again")
 }

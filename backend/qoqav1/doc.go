@@ -69,4 +69,16 @@
 // exported back. A record QoQa refuses fails its job with QoQa's message,
 // which names the field, after the model and the OpenERP ID; the other
 // jobs go on.
+//
+// # Imports
+//
+// A host that imports gives the models it searches an interval
+// (UseDefaultImportIntervals gives the defaults: orders often, people less
+// often) and the backend a Since, where the first searches start; it runs
+// CheckImports before the flows, since OpenERP 7 ignores a field it lacks
+// without a word; and it names the products of the order lines that sell
+// nothing of the catalogue (shipping, vouchers) in Options, unless the
+// database uses DefaultLineProducts. Every import writes the QoQa
+// reference of what it creates in the create itself (ModelSettings.RefField
+// says where), so that a retry finds it instead of making a second one.
 package qoqav1

@@ -110,11 +110,11 @@ func boundRemoteOrNone(model string) connector.Converter {
 	}
 }
 
-// qoqaTime writes a time as QoQa's datetime (qoqa.TimeLayout), in UTC.
-var qoqaTime = connector.FormatTime(qoqa.TimeLayout, nil)
+// formatQoQaTime writes a time as QoQa's datetime (qoqa.TimeLayout), in UTC.
+var formatQoQaTime = connector.FormatTime(qoqa.TimeLayout, nil)
 
 // qoqaDateTime reads an OpenERP datetime (UTC) and writes it as QoQa's.
-var qoqaDateTime = []connector.Converter{connector.ParseTime(connector.UTCDateTime), qoqaTime}
+var qoqaDateTime = []connector.Converter{connector.ParseTime(connector.UTCDateTime), formatQoQaTime}
 
 // many2oneName reads the display name of an OpenERP many2one ([id, name]).
 func many2oneName(ctx context.Context, mc *connector.MapContext, v any) (any, error) {

@@ -12,20 +12,30 @@ type model struct {
 	// itself and searched before creating; "" for none (the backend's
 	// ModelSettings.RefField sets one).
 	refField string
+	// naturalKeys are the OpenERP fields, by their default names, that
+	// hold a value of the QoQa record (the field of it they hold): as the
+	// reference field, one is searched for that value instead of holding
+	// the reference (a variant's default_code is its QoQa SKU).
+	naturalKeys map[string]string
 	// fields are the OpenERP fields read, by their default names: every
 	// field a mapper of either direction reads. nil reads every field.
 	fields []string
 	// translatable are the fields read and written once per language.
 	translatable []string
+	// omit are fields left out of a read of every field: a one2many that
+	// its children's own syncs change (a template's variants), so that an
+	// import of a child does not make the parent look changed and exported
+	// back.
+	omit []string
 }
 
 // catalogue holds every model of the default backend, by the connector's
 // name for it (the name of its bindings and jobs).
 var catalogue = map[string]model{
-	"shop":      {endpoint: "shop", local: "sale.shop", fields: []string{"name"}},
+	"shop":      {endpoint: "shop", local: "sale.shop", refField: "name", naturalKeys: map[string]string{"name": "name"}, fields: []string{"name"}},
 	"deal":      {endpoint: "deal", local: "qoqa.deal", refField: "qoqa_id", fields: []string{"name"}, translatable: []string{"name"}},
-	"product":   {endpoint: "product", local: "product.template", fields: []string{"categ_id", "attribute_set_id"}, translatable: []string{"name", "description", "description_sale"}}, // and active when the model has it: see productExport
-	"variation": {endpoint: "variation", local: "product.product", fields: []string{"product_tmpl_id", "default_code", "ean13", "active", "attribute_set_id"}, translatable: []string{"name"}},
+	"product":   {endpoint: "product", local: "product.template", fields: []string{"categ_id", "attribute_set_id"}, translatable: []string{"name", "description", "description_sale"}, omit: []string{"product_variant_ids"}}, // and active when the model has it: see productExport
+	"variation": {endpoint: "variation", local: "product.product", refField: "default_code", naturalKeys: map[string]string{"default_code": "sku"}, fields: []string{"product_tmpl_id", "default_code", "ean13", "active", "attribute_set_id"}, translatable: []string{"name"}},
 	"offer":     {endpoint: "offer", local: "qoqa.offer", refField: "qoqa_id", fields: []string{"shop_id", "deal_id", "date_begin", "date_end", "active", "currency", "position_ids"}, translatable: []string{"name", "description"}},
 	"voucher":   {endpoint: "voucher", local: "qoqa.voucher", refField: "qoqa_id", fields: []string{"code", "partner_id", "amount", "remaining_amount", "currency", "date_start", "date_expire", "description", "active"}},
 	"user":      {endpoint: "user", local: "res.partner", refField: "ref"},

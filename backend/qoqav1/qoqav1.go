@@ -3,6 +3,7 @@ package qoqav1
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"slices"
 
@@ -27,10 +28,29 @@ type Systems struct {
 // names) they follow. The components hold b's clients: a registry serves
 // one backend.
 func Register(reg *backend.Registry, b *backend.Backend, sys Systems) error {
+	return RegisterWith(reg, b, sys, Options{})
+}
+
+// Options adjust the default components beyond what the backend's model
+// settings say. The zero value is the defaults.
+type Options struct {
+	// LineProducts maps an order item type (shipping, voucher, discount,
+	// service) to the default_code of the OpenERP product its order lines
+	// use: those items sell nothing of the catalogue. A type it leaves out
+	// uses DefaultLineProducts.
+	LineProducts map[string]string
+	// Logger receives the warnings of CheckImports; nil means
+	// slog.Default.
+	Logger *slog.Logger
+}
+
+// RegisterWith is Register with options.
+func RegisterWith(reg *backend.Registry, b *backend.Backend, sys Systems, opts Options) error {
 	if sys.QoQa == nil || sys.OpenERP == nil {
 		return errors.New("qoqav1: both clients are required")
 	}
 	e := newEnv(b, sys)
+	e.opts = opts
 	exports, err := exportComponents(e)
 	if err != nil {
 		return err
@@ -90,8 +110,9 @@ func merge(exp, imp backend.Components) (backend.Components, error) {
 
 // env is what the components of one backend are built from.
 type env struct {
-	b   *backend.Backend
-	sys Systems
+	b    *backend.Backend
+	sys  Systems
+	opts Options
 
 	locals  map[string]*adapter.OpenERP
 	remotes map[string]*adapter.QoQa
@@ -129,16 +150,14 @@ func (e *env) local(model string) *adapter.OpenERP {
 	for _, f := range m.translatable {
 		a.Translatable = append(a.Translatable, e.field(model, f))
 	}
-	a.RefField = m.refField
-	if s := e.settings(model); s.RefField != "" {
-		a.RefField = s.RefField
+	for _, f := range m.omit {
+		a.Omit = append(a.Omit, e.field(model, f))
 	}
-	if a.RefField != "" {
-		a.RefField = e.field(model, a.RefField)
-		if m.fields != nil && !slices.Contains(a.Fields, a.RefField) {
-			a.Fields = append(a.Fields, a.RefField)
-		}
+	a.RefField = e.refField(model)
+	if a.RefField != "" && m.fields != nil && !slices.Contains(a.Fields, a.RefField) {
+		a.Fields = append(a.Fields, a.RefField)
 	}
+	e.keepRefs(model, a)
 	e.locals[model] = a
 	return a
 }

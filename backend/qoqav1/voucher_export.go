@@ -22,8 +22,8 @@ func voucherExport(e *env) (backend.Components, error) {
 		connector.Field(f("amount"), "amount", connector.AmountToCents),
 		connector.Compute("remaining_amount", qoqaBalance(e.remote("voucher"), f("remaining_amount"))),
 		connector.Field(f("currency"), "currency"),
-		connector.Field(f("date_start"), "start_at", connector.ParseTime(connector.DateOnly), qoqaTime),
-		connector.Field(f("date_expire"), "stop_at", connector.ParseTime(connector.DateOnly), lastSecondOfDay, qoqaTime),
+		connector.Field(f("date_start"), "start_at", connector.ParseTime(connector.DateOnly), formatQoQaTime),
+		connector.Field(f("date_expire"), "stop_at", connector.ParseTime(connector.DateOnly), lastSecondOfDay, formatQoQaTime),
 		connector.Field(f("description"), "description"),
 		connector.Field(f("active"), "is_active"),
 	}}}, nil

@@ -1,7 +1,6 @@
 package qoqav1_test
 
 import (
-	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,8 +11,6 @@ import (
 	"github.com/qoqasync/qoqasync/openerp"
 	"github.com/qoqasync/qoqasync/qoqa"
 )
-
-func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 
 // A gift voucher authored in OpenERP is created on QoQa with every field of
 // the contract, updated under its QoQa ID when it changes, sent no more when

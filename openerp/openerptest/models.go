@@ -21,6 +21,9 @@ type Field struct {
 	// OnDelete is a many2one's ON DELETE: "cascade", "restrict", or ""
 	// for 7.0's default, "set null".
 	OnDelete string
+	// Default is the value a create without one stores, as a field's
+	// _defaults entry gives it.
+	Default any
 }
 
 // descriptions are the models' _description, which OpenERP's messages
@@ -77,7 +80,7 @@ func DefaultModels() map[string]map[string]Field {
 			"position_ids": o2m("qoqa.offer.position", "offer_id"), "qoqa_id": f("char"),
 		}),
 		"qoqa.offer.position": fields(map[string]Field{
-			"offer_id": cascade(m2o("qoqa.offer")), "product_id": m2o("product.product"), "unit_price": f("float"),
+			"offer_id": required(cascade(m2o("qoqa.offer"))), "product_id": m2o("product.product"), "unit_price": f("float"),
 			"regular_price": f("float"), "lot_size": f("integer"), "max_sellable": f("integer"),
 		}),
 		"qoqa.voucher": fields(map[string]Field{
@@ -96,7 +99,7 @@ func DefaultModels() map[string]map[string]Field {
 			"name": f("char"), "partner_id": required(m2o("res.partner")), "partner_invoice_id": m2o("res.partner"),
 			"partner_shipping_id": m2o("res.partner"), "shop_id": m2o("sale.shop"), "date_order": f("date"),
 			"client_order_ref": f("char"), "origin": f("char"), "offer_id": m2o("qoqa.offer"), "deal_id": m2o("qoqa.deal"),
-			"order_line": o2m("sale.order.line", "order_id"),
+			"order_line": o2m("sale.order.line", "order_id"), "state": Field{Type: "selection", Default: "draft"},
 		}),
 		"sale.order.line": fields(map[string]Field{
 			"order_id": required(cascade(m2o("sale.order"))), "product_id": m2o("product.product"), "name": f("text"),

@@ -170,6 +170,8 @@ func (s *Server) dispatch(m *model, method string, a map[string]any) (any, *rpcF
 		return out, nil
 	case "fields_get":
 		return s.fieldsGet(m, a["allfields"], a["attributes"]), nil
+	case "action_cancel":
+		return s.actionCancel(m, a["ids"])
 	}
 	return nil, raise("AttributeError", "'%s' object has no attribute '%s'", m.name, method)
 }
@@ -242,6 +244,11 @@ func (s *Server) create(m *model, vals map[string]any) (int64, *rpcFault) {
 	for name, fl := range m.fields {
 		if fl.Type == "boolean" {
 			r.vals[name] = name == "active"
+		}
+	}
+	for name, fl := range m.fields {
+		if fl.Default != nil {
+			r.vals[name] = fl.Default
 		}
 	}
 	now := s.now()
@@ -1049,4 +1056,18 @@ func isEmpty(v any) bool {
 	b, isBool := v.(bool)
 	s, isStr := v.(string)
 	return v == nil || (isBool && !b) || (isStr && s == "")
+}
+
+// actionCancel is sale.order's action_cancel of OpenERP 7.0's sale module:
+// the orders are cancelled through the method, not a write of state, which
+// would skip the workflow. A cancelled order stays cancelled.
+func (s *Server) actionCancel(m *model, idsArg any) (any, *rpcFault) {
+	if m.name != "sale.order" {
+		return nil, raise("AttributeError", "'%s' object has no attribute 'action_cancel'", m.name)
+	}
+	ids, f := toIDs(idsArg)
+	if f != nil {
+		return nil, f
+	}
+	return true, s.write(m, ids, map[string]any{"state": "cancel"}, "")
 }

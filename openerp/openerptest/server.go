@@ -176,6 +176,28 @@ func (s *Server) DropConnections(n int) { s.faults.Arm(faultDrop, n) }
 // without an answer: the caller cannot know that the work was done.
 func (s *Server) CommitThenDrop(n int) { s.faults.Arm(faultCommitThenDrop, n) }
 
+// CommitThenDropOn does what CommitThenDrop does to the next n calls of
+// method on model only, so that a test loses exactly the answer it means
+// to (the create of one record among the many calls of a sync).
+func (s *Server) CommitThenDropOn(model, method string, n int) {
+	s.faults.Arm(commitThenDropOn(model, method), n)
+}
+
+func commitThenDropOn(model, method string) string {
+	return faultCommitThenDrop + " " + model + "." + method
+}
+
+// objectCall is the model and method an object call (execute, execute_kw)
+// names, or "" for another call.
+func objectCall(method string, params []any) (string, string) {
+	if (method != "execute" && method != "execute_kw") || len(params) < 5 {
+		return "", ""
+	}
+	model, _ := params[3].(string)
+	name, _ := params[4].(string)
+	return model, name
+}
+
 // Throttle answers the next n calls with 429 Too Many Requests and a
 // Retry-After of retryAfter (whole seconds), as a rate-limiting proxy in
 // front of OpenERP would.
@@ -259,6 +281,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		result, fault = s.object(method, params)
 	}
 	if s.faults.Take(faultCommitThenDrop) {
+		fakeserver.HangUp(w)
+		return
+	}
+	if model, name := objectCall(method, params); service == "object" && model != "" && s.faults.Take(commitThenDropOn(model, name)) {
 		fakeserver.HangUp(w)
 		return
 	}

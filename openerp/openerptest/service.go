@@ -149,6 +149,8 @@ var signatures7 = []signature{
 	{"unlink", []string{"ids", "context"}, 1},
 	{"name_get", []string{"ids", "context"}, 1},
 	{"fields_get", []string{"allfields", "context", "write_access"}, 0},
+	// sale.order's, which the sale module adds; other models lack it.
+	{"action_cancel", []string{"ids", "context"}, 1},
 }
 
 // Odoo 8 adds search_read and fields_get's attributes.
