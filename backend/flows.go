@@ -22,7 +22,10 @@ type Env struct {
 	Locker connector.Locker
 	// Mux receives the flows' handlers: the Handler the host built its
 	// queue with. Nil means a new one, in Flows.Mux.
-	Mux    *connector.Mux
+	Mux *connector.Mux
+	// Tally, when set, counts what every flow does, for a host's summary
+	// of a run.
+	Tally  *connector.Tally
 	Logger *slog.Logger
 }
 
@@ -80,7 +83,7 @@ func Build(b *Backend, reg *Registry, env Env) (*Flows, error) {
 				Model: model, Remote: c.Remote, Local: c.Local, Binder: env.Binder, Mapper: c.ImportMapper,
 				Languages: b.Languages, Dependencies: c.ImportDependencies, DependencyImporter: s,
 				MustSkip: c.MustSkip, AfterImport: c.AfterImport, TwoWay: twoWay, OnMissing: settings.OnMissing,
-				Locker: env.Locker, Logger: env.Logger,
+				Locker: env.Locker, Tally: env.Tally, Logger: env.Logger,
 			}
 			s.Imports[model] = f
 			s.Mux.Handle(connector.KindImport, model, f)
@@ -98,11 +101,11 @@ func Build(b *Backend, reg *Registry, env Env) (*Flows, error) {
 				Model: model, Local: c.Local, Remote: c.Remote, Binder: env.Binder, Mapper: c.ExportMapper,
 				Languages: b.Languages, Dependencies: c.ExportDependencies, Dependents: c.ExportDependents, DependencyExporter: s,
 				AfterExport: c.AfterExport, DeletePolicy: settings.DeletePolicy, TwoWay: twoWay, OnMissing: settings.OnMissing,
-				Locker: env.Locker, Logger: env.Logger,
+				Locker: env.Locker, Tally: env.Tally, Logger: env.Logger,
 			}
 			s.Exports[model] = f
 			s.Mux.Handle(connector.KindExport, model, f)
-			d := &connector.DeleteFlow{Model: model, Local: c.Local, Remote: c.Remote, Binder: env.Binder, Policy: settings.DeletePolicy, Locker: env.Locker}
+			d := &connector.DeleteFlow{Model: model, Local: c.Local, Remote: c.Remote, Binder: env.Binder, Policy: settings.DeletePolicy, Locker: env.Locker, Tally: env.Tally}
 			s.Deletes[model] = d
 			s.Mux.Handle(connector.KindDelete, model, d)
 			if settings.ExportInterval > 0 {

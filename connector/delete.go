@@ -42,11 +42,17 @@ type DeleteFlow struct {
 	// Locker keeps the import, export and delete of one record pair from
 	// running at once; nil means one lock for the whole process.
 	Locker Locker
+	// Tally, when set, counts what the flow did, for a host's summary.
+	Tally *Tally
 }
 
 // Work implements Handler.
 func (f *DeleteFlow) Work(ctx context.Context, job Job) error {
-	return f.Delete(ctx, job.RecordID)
+	err := f.Delete(ctx, job.RecordID)
+	if err == nil {
+		f.Tally.add(KindDelete, f.Model, func(c *TallyCounts) { c.Deleted++ })
+	}
+	return f.Tally.ended(KindDelete, f.Model, err)
 }
 
 // Delete applies the policy to the remote record bound to localID.

@@ -81,6 +81,8 @@ type ExportFlow struct {
 	// Locker keeps the import, export and delete of one record pair from
 	// running at once; nil means one lock for the whole process.
 	Locker Locker
+	// Tally, when set, counts what the flow did, for a host's summary.
+	Tally *Tally
 	// Now is the clock of Binding.SyncedAt; nil means time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -92,7 +94,7 @@ func (f *ExportFlow) Work(ctx context.Context, job Job) error {
 	if err := job.UnmarshalArgs(&opts); err != nil {
 		return Permanent(err)
 	}
-	return f.Export(ctx, job.RecordID, opts)
+	return f.Tally.ended(KindExport, f.Model, f.Export(ctx, job.RecordID, opts))
 }
 
 // Export implements Exporter.
@@ -118,7 +120,11 @@ func (f *ExportFlow) Export(ctx context.Context, localID string, opts ExportOpti
 		if !bound {
 			return NothingToDo("%s %s is archived and was never exported", f.Model, localID)
 		}
-		return retire(ctx, f.Remote, f.Binder, f.DeletePolicy, b, false)
+		err := retire(ctx, f.Remote, f.Binder, f.DeletePolicy, b, false)
+		if err == nil {
+			f.Tally.add(KindExport, f.Model, func(c *TallyCounts) { c.Deleted++ })
+		}
+		return err
 	}
 	if !bound {
 		if remoteID, ok := f.importedFrom(rec); ok {
@@ -209,6 +215,7 @@ func (f *ExportFlow) Export(ctx context.Context, localID string, opts ExportOpti
 	if err := f.Binder.Bind(ctx, next); err != nil {
 		return bindFailure(fmt.Errorf("export %s %s: bind to remote %s: %w", f.Model, localID, next.RemoteID, err))
 	}
+	f.Tally.written(KindExport, f.Model, created)
 	return nil
 }
 

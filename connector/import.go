@@ -71,6 +71,8 @@ type ImportFlow struct {
 	// Locker keeps the import, export and delete of one record pair from
 	// running at once; nil means one lock for the whole process.
 	Locker Locker
+	// Tally, when set, counts what the flow did, for a host's summary.
+	Tally *Tally
 	// Now is the clock of Binding.SyncedAt; nil means time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -82,7 +84,7 @@ func (f *ImportFlow) Work(ctx context.Context, job Job) error {
 	if err := job.UnmarshalArgs(&opts); err != nil {
 		return Permanent(err)
 	}
-	return f.Import(ctx, job.RecordID, opts)
+	return f.Tally.ended(KindImport, f.Model, f.Import(ctx, job.RecordID, opts))
 }
 
 // Import implements Importer.
@@ -195,6 +197,7 @@ func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOpt
 	if err := f.Binder.Bind(ctx, next); err != nil {
 		return bindFailure(fmt.Errorf("import %s %s: bind to local %s: %w", f.Model, remoteID, next.LocalID, err))
 	}
+	f.Tally.written(KindImport, f.Model, created)
 	return nil
 }
 
