@@ -75,6 +75,7 @@ func Seed(q *qoqatest.Server, o *openerptest.Server, size Size, seed uint64) See
 	g.qoqaVouchers(size.Vouchers / 2)
 	g.qoqaOrders(shop, size.Orders)
 	g.openerpProducts(size.Products)
+	g.openerpOffers(size.Offers)
 	g.openerpVouchers(size.Vouchers)
 	return Seeded{Size: size, QoQaShop: shop}
 }
@@ -92,6 +93,7 @@ type gen struct {
 	customers  []customer
 	vouchers   []qoqa.ID
 	variants   []int64
+	erpShop    int64
 }
 
 type customer struct {
@@ -132,6 +134,8 @@ func (g *gen) qoqaShops() qoqa.ID {
 		qoqa.Shop{Name: "QoQa", Domain: "www.qoqa.ch", Currency: "CHF", LanguageIDs: []int{1, 2, 3, 4}},
 		qoqa.Shop{Name: "Qwine", Domain: "www.qwine.ch", Currency: "CHF", LanguageIDs: []int{1, 2}},
 	)
+	// The shop OpenERP's offers are in; QoQa's import binds it by its name.
+	g.erpShop = g.o.Seed("sale.shop", map[string]any{"name": "QoQa"})[0]
 	return ids[0]
 }
 
@@ -301,7 +305,7 @@ func (g *gen) openerpOffers(n int) {
 			}))
 		}
 		begin := start.Add(time.Duration(i) * 24 * time.Hour)
-		g.o.Seed("qoqa.offer", map[string]any{
+		g.o.Seed("qoqa.offer", map[string]any{"shop_id": g.erpShop,
 			"name": fmt.Sprintf("Offre du jour %d", i+1), "description": "La bonne affaire du jour",
 			"date_begin": begin.Format("2006-01-02 15:04:05"), "date_end": begin.Add(24 * time.Hour).Format("2006-01-02 15:04:05"),
 			"currency": "CHF", "active": true, "position_ids": positions,
@@ -318,4 +322,19 @@ func (g *gen) openerpVouchers(n int) {
 			"currency": "CHF", "date_start": "2026-01-01", "date_expire": "2027-12-31", "description": "Bon cadeau", "active": true,
 		})
 	}
+}
+
+// Ship plays the warehouse after orders came in from QoQa: it makes a
+// shipment with a tracking number for up to n of the sale orders OpenERP
+// holds, so that the export sends their numbers to QoQa. It returns how
+// many it made.
+func Ship(o *openerptest.Server, n int) int {
+	made := 0
+	for id := int64(1); made < n && id <= int64(o.Count("sale.order")); id++ {
+		o.Seed("stock.picking.out", map[string]any{
+			"sale_id": id, "carrier_tracking_ref": fmt.Sprintf("99.00.%06d.%08d", id, 10000000+id), "state": "done",
+		})
+		made++
+	}
+	return made
 }

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -47,6 +48,9 @@ type Options struct {
 	// Now is the server's clock, which dates write_date and the Date
 	// header of every answer [time.Now].
 	Now func() time.Time
+	// Listener is where the server listens; nil means a new one on a free
+	// port of 127.0.0.1. A sandbox gives one on an address of its choice.
+	Listener net.Listener
 }
 
 // Server is a running fake OpenERP server.
@@ -96,9 +100,21 @@ func New(opts Options) *Server {
 	for name, flds := range opts.Models {
 		s.models[name] = newModel(name, flds, opts.Version)
 	}
-	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.http = serve(opts.Listener, http.HandlerFunc(s.serveHTTP))
 	s.URL = s.http.URL
 	return s
+}
+
+// serve starts handler on ln, or on a free local port when ln is nil.
+func serve(ln net.Listener, handler http.Handler) *httptest.Server {
+	if ln == nil {
+		return httptest.NewServer(handler)
+	}
+	srv := httptest.NewUnstartedServer(handler)
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	return srv
 }
 
 // Close stops the server.

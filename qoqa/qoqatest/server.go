@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -37,6 +38,9 @@ type Options struct {
 	// Now is the server's clock: it dates created_at and updated_at, and
 	// every answer's Date header [time.Now].
 	Now func() time.Time
+	// Listener is where the server listens; nil means a new one on a free
+	// port of 127.0.0.1. A sandbox gives one on an address of its choice.
+	Listener net.Listener
 }
 
 // Server is a running fake QoQa server.
@@ -111,9 +115,21 @@ func New(opts Options) *Server {
 	for e := range endpoints {
 		s.records[e] = map[int64]*stored{}
 	}
-	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.http = serve(opts.Listener, http.HandlerFunc(s.serveHTTP))
 	s.URL = s.http.URL
 	return s
+}
+
+// serve starts handler on ln, or on a free local port when ln is nil.
+func serve(ln net.Listener, handler http.Handler) *httptest.Server {
+	if ln == nil {
+		return httptest.NewServer(handler)
+	}
+	srv := httptest.NewUnstartedServer(handler)
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	return srv
 }
 
 // Close stops the server.
