@@ -134,6 +134,10 @@ func (g *gen) qoqaShops() qoqa.ID {
 		qoqa.Shop{Name: "QoQa", Domain: "www.qoqa.ch", Currency: "CHF", LanguageIDs: []int{1, 2, 3, 4}},
 		qoqa.Shop{Name: "Qwine", Domain: "www.qwine.ch", Currency: "CHF", LanguageIDs: []int{1, 2}},
 	)
+	// A database knows the countries from the start.
+	for _, c := range []struct{ code, name string }{{"CH", "Switzerland"}, {"LI", "Liechtenstein"}, {"FR", "France"}, {"DE", "Germany"}, {"IT", "Italy"}, {"AT", "Austria"}} {
+		g.o.Seed("res.country", map[string]any{"code": c.code, "name": c.name})
+	}
 	// The shop OpenERP's offers are in; QoQa's import binds it by its name.
 	g.erpShop = g.o.Seed("sale.shop", map[string]any{"name": "QoQa"})[0]
 	return ids[0]
@@ -262,6 +266,14 @@ func (g *gen) openerpProducts(n int) {
 		map[string]any{"name": "Plein air", "attribute_ids": []any{openerp.CmdReplace(attrs[0], attrs[3])}},
 	)
 	categ := o.Seed("product.category", map[string]any{"name": "Maison"}, map[string]any{"name": "Plein air"})
+	// The products of the order lines that sell nothing of the catalogue
+	// (backend/qoqav1's DefaultLineProducts).
+	for _, line := range []struct{ code, name string }{
+		{"QOQA-SHIPPING", "Livraison"}, {"QOQA-VOUCHER", "Bon cadeau"}, {"QOQA-DISCOUNT", "Rabais"}, {"QOQA-SERVICE", "Service"},
+	} {
+		tmpl := o.Seed("product.template", map[string]any{"name": line.name})[0]
+		o.Seed("product.product", map[string]any{"name": line.name, "product_tmpl_id": tmpl, "default_code": line.code})
+	}
 	colors := []string{"rouge", "noir", "blanc", "vert", "bleu"}
 	for i := range n {
 		t := things[i%len(things)]

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/qoqasync/qoqasync/connector"
+)
+
+// statusServer answers an operator: /healthz, /jobs (counts by state and the
+// failed jobs with their errors), POST /jobs/{id}/retry to re-run a failed
+// job after its data was fixed, and the queue's web UI under /queue/ when it
+// has one.
+func statusServer(q connector.Queue, ui http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /jobs", func(w http.ResponseWriter, r *http.Request) {
+		counts, err := q.Counts(r.Context())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		failed, err := q.List(r.Context(), connector.ListFilter{State: connector.StateFailed})
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		out := jobsPage{Counts: map[string]int{}, Failed: []failedJob{}}
+		for s, n := range counts {
+			out.Counts[string(s)] = n
+		}
+		for _, j := range failed {
+			out.Failed = append(out.Failed, failedJob{ID: j.ID, Kind: string(j.Kind), Model: j.Model, Record: j.RecordID,
+				Error: j.LastError, Attempts: j.Attempt, FinishedAt: j.FinishedAt})
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
+	mux.HandleFunc("POST /jobs/{id}/retry", func(w http.ResponseWriter, r *http.Request) {
+		if !sameOrigin(r) {
+			http.Error(w, "cross-origin request refused", http.StatusForbidden)
+			return
+		}
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil {
+			http.Error(w, "job IDs are numbers", http.StatusBadRequest)
+			return
+		}
+		job, err := q.Retry(r.Context(), id)
+		switch {
+		case errors.Is(err, connector.ErrJobNotFound):
+			http.Error(w, err.Error(), http.StatusNotFound)
+		case errors.Is(err, connector.ErrJobState):
+			http.Error(w, err.Error(), http.StatusConflict)
+		case err != nil:
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+		default:
+			writeJSON(w, http.StatusOK, map[string]any{"id": job.ID, "state": job.State})
+		}
+	})
+	if ui != nil {
+		mux.Handle("/queue/", ui)
+	}
+	return mux
+}
+
+// jobsPage is /jobs's answer.
+type jobsPage struct {
+	Counts map[string]int `json:"counts"`
+	Failed []failedJob    `json:"failed"`
+}
+
+type failedJob struct {
+	ID         int64     `json:"id"`
+	Kind       string    `json:"kind"`
+	Model      string    `json:"model"`
+	Record     string    `json:"record"`
+	Error      string    `json:"error"`
+	Attempts   int       `json:"attempts"`
+	FinishedAt time.Time `json:"finished_at"`
+}
+
+// sameOrigin refuses a browser's request sent by another site's page: a
+// request without Origin (curl, a script) or from the status server's own
+// pages passes.
+func sameOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return r.Header.Get("Sec-Fetch-Site") == "" || r.Header.Get("Sec-Fetch-Site") == "same-origin"
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host == r.Host
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
