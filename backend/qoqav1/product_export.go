@@ -44,7 +44,12 @@ func productExport(e *env) (backend.Components, error) {
 			"name": f("name"), "description": f("description_sale"), "brand": f(brandField), "highlights": f(highlightsField),
 		})),
 	}}
-	return backend.Components{ExportMapper: authoredOnly{model: "product", local: local, Mapper: mapping}}, nil
+	return backend.Components{
+		ExportMapper: authoredOnly{model: "product", local: local, Mapper: mapping},
+		// A template created again on QoQa (new QoQa ID) exports its
+		// variants again, so that their variations point at it.
+		ExportDependents: variantsOf(e),
+	}, nil
 }
 
 // variationExport is the export of product variants (product.product) as
@@ -78,5 +83,8 @@ func variationExport(e *env) (backend.Components, error) {
 			}
 			return []connector.Dependency{{Model: "product", ID: id}}, nil
 		},
+		// A variant created again on QoQa (new QoQa ID) exports the offers
+		// on it again, so that their positions point at it.
+		ExportDependents: offersOn(e),
 	}, nil
 }
