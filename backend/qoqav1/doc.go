@@ -57,7 +57,9 @@
 //     OpenERP 7.0, stock.picking on Odoo 8+, by the server's version) of an
 //     order that came from QoQa, sent once to that order's add_tracking
 //     action, and again when it changes; a shipment of another order sends
-//     nothing.
+//     nothing. Its carrier goes with the number, read when the number is
+//     sent: QoQa keeps a number's carrier as first sent, so a carrier
+//     changed alone sends nothing.
 //
 // The models the exports read without syncing them are named in the
 // settings like the others: "attribute_set" (attribute.set),

@@ -42,7 +42,7 @@ var catalogue = map[string]model{
 	"customer":  {endpoint: "customer", local: "res.partner", refField: "ref"},
 	"address":   {endpoint: "address", local: "res.partner", refField: "ref"},
 	"order":     {endpoint: "order", local: "sale.order", refField: "client_order_ref"},
-	"shipment":  {endpoint: "order", local: "stock.picking.out", fields: []string{"sale_id", "carrier_tracking_ref", "carrier_id"}}, // stock.picking on Odoo 8+: see shipments
+	"shipment":  {endpoint: "order", local: "stock.picking.out", fields: []string{"sale_id", "carrier_tracking_ref"}}, // stock.picking on Odoo 8+: see shipments; carrier_id is read when a number is sent: see shipmentCarrier
 
 	// Read by the exports, never synced on their own.
 	"offer_position": {local: "qoqa.offer.position", fields: []string{"product_id", "unit_price", "regular_price", "lot_size", "max_sellable"}},
