@@ -2,6 +2,8 @@ package qoqav1
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -16,7 +18,8 @@ import (
 
 // attributeRefresh is how long the attributes read stay trusted: an
 // attribute added to a set in the meantime is exported from the next read
-// on.
+// on. A poll that finds a set or an attribute changed makes the next read
+// read them again at once (see productRecords.Search).
 const attributeRefresh = time.Minute
 
 // attribute is one product attribute (base_custom_attributes'
@@ -32,16 +35,35 @@ type attribute struct {
 	translate bool
 }
 
+// MarshalJSON encodes what the attribute is, so that the content hash of a
+// product's record (see setAttributesKey) sees it.
+func (a attribute) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]any{"code": a.code, "kind": a.kind, "translate": a.translate})
+}
+
+// setAttributesKey is the field of a product's record (see productRecords)
+// that holds the attributes of its set, as []attribute: what QoQa receives
+// depends on them as much as on the x_ values, so they are part of the
+// record's content, whose hash tells the flows whether it changed. A name
+// no OpenERP field can have.
+const setAttributesKey = "attribute_set_id.attribute_ids"
+
+// errReadBeforeItsAttributes is the cause of the retry of a record read
+// without the field of an attribute of its set, which the catalogue did not
+// know when the record was read.
+var errReadBeforeItsAttributes = errors.New("the record was read before the attributes of its set")
+
 // attributeSets is what the export of one product model (templates or
 // variants) knows of the product attributes: which attributes each
 // attribute set holds, of what kind, and which of their x_ fields the model
-// has. The model's adapter reads the x_ fields it names (MoreFields), and
-// the mapping sends the attributes of the record's set, and only those.
+// has. The model's adapter (productRecords) reads the x_ fields it names
+// (MoreFields) and puts the attributes of the record's set in the record;
+// the mapping sends those, and only those.
 //
 // Attributes change rarely and every product's export needs them, so they
 // are read once and trusted for attributeRefresh; a record whose set the
 // catalogue does not know, or that lacks a field of its set, makes it read
-// them again at once, and its export is retried with the new fields.
+// them again at once, and the record is read again with the new fields.
 type attributeSets struct {
 	client *openerp.Client
 	// model is the product model whose x_ fields are read.
@@ -70,6 +92,15 @@ func newAttributeSets(e *env, model string, optional ...string) *attributeSets {
 		attrModel: e.localModel("attribute"), attrName: e.field("attribute", "name"),
 		attrType: e.field("attribute", "attribute_type"), attrTranslate: e.field("attribute", "translate"),
 	}
+}
+
+// invalidate makes the next read of the product model read the attributes
+// and sets again first: a change polled on them (see changed) is then
+// exported with them.
+func (s *attributeSets) invalidate() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.loadedAt = time.Time{}
 }
 
 // moreFields is the product adapter's MoreFields: the x_ fields of every
@@ -112,7 +143,7 @@ func (s *attributeSets) of(ctx context.Context, rec connector.Record, setField s
 	case !known:
 		return nil, connector.Permanent(fmt.Errorf("%s: attribute set %d does not exist in %s", setField, id, s.setModel))
 	case stale:
-		return nil, connector.Retryable(fmt.Errorf("%s: the attributes of set %d changed since the record was read: it is read again", setField, id))
+		return nil, connector.Retryable(fmt.Errorf("%s: the attributes of set %d changed since the record was read: %w", setField, id, errReadBeforeItsAttributes))
 	}
 	return attrs, nil
 }
@@ -192,11 +223,57 @@ func (s *attributeSets) load(ctx context.Context) error {
 	return nil
 }
 
+// changed returns the sets whose attributes may have changed in [from, to):
+// the sets written then (an attribute added or removed), and the sets that
+// hold an attribute written then (its kind, its translate flag). The
+// products of those sets are exported with them again (see
+// productRecords.Search).
+func (s *attributeSets) changed(ctx context.Context, from, to time.Time) ([]int64, error) {
+	window := openerp.And(openerp.Where("write_date", ">=", from.UTC()), openerp.Where("write_date", "<", to.UTC()))
+	opts := openerp.SearchOptions{Context: everything}
+	sets, err := s.client.Search(ctx, s.setModel, window, opts)
+	if err != nil {
+		return nil, fmt.Errorf("attributes: %s written: %w", s.setModel, err)
+	}
+	attrs, err := s.client.Search(ctx, s.attrModel, window, opts)
+	if err != nil {
+		return nil, fmt.Errorf("attributes: %s written: %w", s.attrModel, err)
+	}
+	if len(attrs) > 0 {
+		holding, err := s.client.Search(ctx, s.setModel, openerp.Where(s.setAttributes, "in", anyIDs(attrs)), opts)
+		if err != nil {
+			return nil, fmt.Errorf("attributes: the %s holding %v: %w", s.setModel, attrs, err)
+		}
+		sets = append(sets, holding...)
+	}
+	slices.Sort(sets)
+	return slices.Compact(sets), nil
+}
+
+// anyIDs is ids as a domain's value.
+func anyIDs(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+// recordAttributes returns the attributes of the set of a product's record,
+// which productRecords read with it.
+func recordAttributes(rec connector.Record) ([]attribute, error) {
+	attrs, ok := rec.Fields[setAttributesKey].([]attribute)
+	if !ok {
+		return nil, fmt.Errorf("record %s was read without the attributes of its set", rec.ID)
+	}
+	return attrs, nil
+}
+
 // attributes is the Compute of a record's own attributes: those of its set
 // that are not translated, typed by their kind.
-func (s *attributeSets) attributes(setField string) func(ctx context.Context, mc *connector.MapContext) (any, error) {
+func attributes() func(ctx context.Context, mc *connector.MapContext) (any, error) {
 	return func(ctx context.Context, mc *connector.MapContext) (any, error) {
-		attrs, err := s.of(ctx, mc.Record, setField)
+		attrs, err := recordAttributes(mc.Record)
 		if err != nil {
 			return nil, err
 		}
@@ -223,7 +300,7 @@ func (s *attributeSets) attributes(setField string) func(ctx context.Context, mc
 // one text, a many2one's name) and the translated attributes of the
 // record's set in that language. A language with nothing to say is left
 // out.
-func (s *attributeSets) translations(setField string, texts map[string]string) func(ctx context.Context, mc *connector.MapContext) (any, error) {
+func translations(texts map[string]string) func(ctx context.Context, mc *connector.MapContext) (any, error) {
 	keys := make([]string, 0, len(texts))
 	for k := range texts {
 		keys = append(keys, k)
@@ -231,7 +308,7 @@ func (s *attributeSets) translations(setField string, texts map[string]string) f
 	slices.Sort(keys)
 	languageID := connector.LanguageID(qoqa.LanguageCodes)
 	return func(ctx context.Context, mc *connector.MapContext) (any, error) {
-		attrs, err := s.of(ctx, mc.Record, setField)
+		attrs, err := recordAttributes(mc.Record)
 		if err != nil {
 			return nil, err
 		}

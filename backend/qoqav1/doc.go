@@ -41,7 +41,11 @@
 //     they are read from x_brand and x_highlights when the template has
 //     them (renamed in the settings' Fields like any field). The
 //     attributes and their sets are read once a minute, and at once when a
-//     product names a set or an attribute not read yet. No media are sent.
+//     product names a set or an attribute not read yet. A product's set and
+//     its attributes' kinds are part of what tells it changed, and the poll
+//     queues the products of a set written since (or of a set holding an
+//     attribute written since): an attribute added to a set reaches its
+//     products on QoQa. No media are sent.
 //   - variation: a variant (product.product) as a QoQa variation of its
 //     template's product, which is exported first: default_code as its
 //     SKU, its EAN, its set's attributes, its name in every language.

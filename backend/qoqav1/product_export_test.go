@@ -1,6 +1,7 @@
 package qoqav1_test
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -225,4 +226,124 @@ func TestProductOfATemplateModelWithoutActive(t *testing.T) {
 	w.write("product.product", variant, openerp.Values{"active": false})
 	w.requireSynced()
 	assert.Equal(t, 1, w.qoqa.Calls("variation", "DELETE"))
+}
+
+// fakeClock is a clock a test moves by hand.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// A change of an attribute set, or of an attribute of a set, reaches the
+// QoQa records of that set's products by the export poll alone: the
+// product's own write_date did not move, and no product is edited.
+func TestAttributeSetChangeIsPolled(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name     string
+		change   func(t *testing.T, w *world, l lamp)
+		endpoint string
+		check    func(t *testing.T, w *world, l lamp)
+	}{
+		{
+			name:     "an attribute added to the template's set",
+			endpoint: "product",
+			change: func(t *testing.T, w *world, l lamp) {
+				w.write("attribute.set", lampSet(t, w, l), openerp.Values{"attribute_ids": []any{openerp.CmdLink(attributeNamed(t, w, "x_supplier_code"))}})
+			},
+			check: func(t *testing.T, w *world, l lamp) {
+				attrs := w.remote("product", "product", l.template)["attributes"].(map[string]any)
+				assert.Equal(t, "SUP-9", attrs["x_supplier_code"])
+			},
+		},
+		{
+			name:     "an attribute of the set translated from now on",
+			endpoint: "product",
+			change: func(t *testing.T, w *world, l lamp) {
+				w.write("attribute.attribute", attributeNamed(t, w, "x_material"), openerp.Values{"translate": true})
+			},
+			check: func(t *testing.T, w *world, l lamp) {
+				product := w.remote("product", "product", l.template)
+				assert.NotContains(t, product["attributes"], "x_material")
+				for _, tr := range product["translations"].([]any) {
+					assert.Equal(t, "brass", tr.(map[string]any)["attributes"].(map[string]any)["x_material"], "in each translation")
+				}
+			},
+		},
+		{
+			name:     "an attribute added to the variant's set",
+			endpoint: "variation",
+			change: func(t *testing.T, w *world, l lamp) {
+				rec, ok := w.erp.Get("product.product", l.variant, "")
+				require.True(t, ok)
+				set, err := connector.Int(firstID(rec["attribute_set_id"]))
+				require.NoError(t, err)
+				w.write("attribute.set", set, openerp.Values{"attribute_ids": []any{openerp.CmdLink(attributeNamed(t, w, "x_weight"))}})
+			},
+			check: func(t *testing.T, w *world, l lamp) {
+				assert.Equal(t, 2.5, w.remote("variation", "variation", l.variant)["attributes"].(map[string]any)["x_weight"])
+			},
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			clock := &fakeClock{t: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
+			w := newWorldOn(t, openerptest.Options{Now: clock.Now}, exporting)
+			l := seedLamp(w)
+			w.requireSynced()
+			// A poll later, the lamp is out of the polls' overlap.
+			clock.Add(10 * time.Minute)
+			w.requireSynced()
+			clock.Add(10 * time.Minute)
+			before := w.qoqaWrites()
+
+			c.change(t, w, l)
+			w.requireSynced()
+			assert.Equal(t, before+1, w.qoqaWrites(), "one update")
+			assert.Equal(t, 2, w.qoqa.Calls(c.endpoint, "PUT")+w.qoqa.Calls(c.endpoint, "POST"), "the %s is updated", c.endpoint)
+			c.check(t, w, l)
+
+			clock.Add(10 * time.Minute)
+			w.requireSynced()
+			assert.Equal(t, before+1, w.qoqaWrites(), "a run with no change sends nothing")
+		})
+	}
+}
+
+// A product of a set the catalogue did not know, holding an attribute it did
+// not know either, is read again at once with that attribute's field: its
+// read names none of the fields it was read without.
+func TestProductOfANewSetIsReadWithItsNewAttribute(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, exporting)
+	l := seedLamp(w)
+	w.requireSynced()
+	// A read now leaves the catalogue read, whatever the polls did.
+	_, err := w.flows.Exports["product"].Local.Read(w.ctx, itoa(l.template))
+	require.NoError(t, err)
+
+	attr := w.erp.Seed("attribute.attribute", map[string]any{"name": "x_shape", "attribute_type": "char"})[0]
+	set := w.erp.Seed("attribute.set", map[string]any{"name": "Shades", "attribute_ids": []any{openerp.CmdReplace(attr)}})[0]
+	shade := w.erp.Seed("product.template", map[string]any{"name": "Abat-jour", "attribute_set_id": set, "x_shape": "cone"})[0]
+	reads := w.erp.Calls("product.template", "read")
+	rec, err := w.flows.Exports["product"].Local.Read(w.ctx, itoa(shade))
+	require.NoError(t, err, "read again, not retried")
+	assert.Equal(t, "cone", rec.Fields["x_shape"])
+	assert.Equal(t, reads+4, w.erp.Calls("product.template", "read"), "read twice, in each language")
+
+	w.requireSynced()
+	assert.Equal(t, "cone", w.remote("product", "product", shade)["attributes"].(map[string]any)["x_shape"])
+	assert.NotContains(t, w.remote("product", "product", l.template)["attributes"], "x_shape", "in the lamp's set it is not")
 }
