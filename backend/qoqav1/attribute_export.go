@@ -71,16 +71,23 @@ type attributeSets struct {
 	// The attribute models and their fields, as the backend names them.
 	setModel, setAttributes                      string
 	attrModel, attrName, attrType, attrTranslate string
+	// optionName is the name field of the options of select and
+	// multiselect attributes (attribute.option).
+	optionName string
 	// optional are fields read when the model has them, beside the
 	// attributes (a brand, an administrator's x_ field).
 	optional []string
+	// languages are the backend's; the first is the one the records'
+	// fields that are not translated are read in.
+	languages []string
 
 	mu           sync.Mutex
 	loadedAt     time.Time
 	sets         map[int64][]attribute
-	has          map[string]bool // the model's fields
-	fields       []string        // the attributes' and optional fields the model has
-	translatable []string        // those read in every language
+	has          map[string]bool   // the model's fields
+	relations    map[string]string // the model's many2many fields: their related model
+	fields       []string          // the attributes' and optional fields the model has
+	translatable []string          // those read in every language
 }
 
 // newAttributeSets returns the attribute catalogue of the OpenERP model of
@@ -91,6 +98,7 @@ func newAttributeSets(e *env, model string, optional ...string) *attributeSets {
 		setModel: e.localModel("attribute_set"), setAttributes: e.field("attribute_set", "attribute_ids"),
 		attrModel: e.localModel("attribute"), attrName: e.field("attribute", "name"),
 		attrType: e.field("attribute", "attribute_type"), attrTranslate: e.field("attribute", "translate"),
+		optionName: e.field("attribute_option", "name"), languages: e.b.Languages,
 	}
 }
 
@@ -168,7 +176,7 @@ func (s *attributeSets) lookup(id int64, rec connector.Record) (attrs []attribut
 // load reads the model's fields, the attributes and the sets. The caller
 // holds mu.
 func (s *attributeSets) load(ctx context.Context) error {
-	desc, err := s.client.FieldsGet(ctx, s.model, []string{"type", "translate"}, nil)
+	desc, err := s.client.FieldsGet(ctx, s.model, []string{"type", "translate", "relation"}, nil)
 	if err != nil {
 		return fmt.Errorf("attributes: fields of %s: %w", s.model, err)
 	}
@@ -198,8 +206,12 @@ func (s *attributeSets) load(ctx context.Context) error {
 		sets[r.ID()] = attrs
 	}
 	has := make(map[string]bool, len(desc))
-	for name := range desc {
+	relations := map[string]string{}
+	for name, d := range desc {
 		has[name] = true
+		if typ, _ := d["type"].(string); typ == "many2many" {
+			relations[name], _ = d["relation"].(string)
+		}
 	}
 	var fields, translatable []string
 	add := func(name string, translate bool) {
@@ -219,7 +231,7 @@ func (s *attributeSets) load(ctx context.Context) error {
 	}
 	slices.Sort(fields)
 	slices.Sort(translatable)
-	s.sets, s.has, s.fields, s.translatable, s.loadedAt = sets, has, fields, translatable, time.Now()
+	s.sets, s.has, s.relations, s.fields, s.translatable, s.loadedAt = sets, has, relations, fields, translatable, time.Now()
 	return nil
 }
 
@@ -257,6 +269,97 @@ func anyIDs(ids []int64) []any {
 		out[i] = id
 	}
 	return out
+}
+
+// withOptionNames puts in recs the names of the options of their
+// multiselect attributes (attrs[i] are those of recs[i]'s set) where the
+// model stores them as base_custom_attributes does, a many2many to
+// attribute.option, which reads as option IDs: the names are read, in the
+// language the value was read in, with one read per related model and
+// language for the whole batch. An option deleted since is left out; a
+// value stored as text (the names, comma-separated) is left as it is.
+func (s *attributeSets) withOptionNames(ctx context.Context, recs []connector.Record, attrs [][]attribute) error {
+	s.mu.Lock()
+	relations := s.relations
+	s.mu.Unlock()
+	base := ""
+	if len(s.languages) > 0 {
+		base = s.languages[0]
+	}
+	type read struct{ relation, lang string }
+	// each calls fn for every list of option IDs in recs, with the
+	// language it was read in and where its names go.
+	each := func(fn func(r read, ids []int64, set func(names []any))) {
+		for i, rec := range recs {
+			for _, a := range attrs[i] {
+				relation := relations[a.code]
+				if a.kind != "multiselect" || relation == "" {
+					continue
+				}
+				switch v := rec.Fields[a.code].(type) {
+				case connector.Translations:
+					for lang, x := range v {
+						if ids, ok := optionIDs(x); ok {
+							fn(read{relation, lang}, ids, func(names []any) { v[lang] = names })
+						}
+					}
+				default:
+					if ids, ok := optionIDs(v); ok {
+						fields := rec.Fields
+						fn(read{relation, base}, ids, func(names []any) { fields[a.code] = names })
+					}
+				}
+			}
+		}
+	}
+	wanted := map[read][]int64{}
+	each(func(r read, ids []int64, _ func([]any)) { wanted[r] = append(wanted[r], ids...) })
+	names := make(map[read]map[int64]string, len(wanted))
+	for r, ids := range wanted {
+		slices.Sort(ids)
+		var oc openerp.Context
+		if r.lang != "" {
+			oc = openerp.Context{"lang": r.lang}
+		}
+		rows, err := s.client.Read(ctx, r.relation, slices.Compact(ids), []string{s.optionName}, oc)
+		if err != nil {
+			return adapter.OpenERPDecision(fmt.Errorf("attributes: the names of %d options of %s: %w", len(ids), r.relation, err))
+		}
+		names[r] = make(map[int64]string, len(rows))
+		for _, row := range rows {
+			names[r][row.ID()], _ = row.String(s.optionName)
+		}
+	}
+	each(func(r read, ids []int64, set func([]any)) {
+		out := []any{}
+		for _, id := range ids {
+			if n, ok := names[r][id]; ok {
+				out = append(out, n)
+			}
+		}
+		set(out)
+	})
+	return nil
+}
+
+// optionIDs reads a many2many's value: a non-empty list of IDs.
+func optionIDs(v any) ([]int64, bool) {
+	list, ok := v.([]any)
+	if !ok || len(list) == 0 {
+		return nil, false
+	}
+	ids := make([]int64, len(list))
+	for i, x := range list {
+		switch n := x.(type) {
+		case int64:
+			ids[i] = n
+		case int:
+			ids[i] = int64(n)
+		default:
+			return nil, false
+		}
+	}
+	return ids, true
 }
 
 // recordAttributes returns the attributes of the set of a product's record,
@@ -446,7 +549,7 @@ func multiselect(v any) (any, bool, error) {
 			}
 			n, isString := e.(string)
 			if !isString {
-				return nil, false, fmt.Errorf("multiselect attribute: want option names, got %T (option IDs are not read)", e)
+				return nil, false, fmt.Errorf("multiselect attribute: want option names, got %T (option IDs whose names were not read)", e)
 			}
 			names = append(names, n)
 		}

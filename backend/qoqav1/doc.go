@@ -45,7 +45,10 @@
 //     its attributes' kinds are part of what tells it changed, and the poll
 //     queues the products of a set written since (or of a set holding an
 //     attribute written since): an attribute added to a set reaches its
-//     products on QoQa. No media are sent.
+//     products on QoQa. A multiselect attribute that the database stores
+//     as base_custom_attributes does (a many2many to attribute.option) is
+//     sent as its options' names, in each language for a translated one.
+//     No media are sent.
 //   - variation: a variant (product.product) as a QoQa variation of its
 //     template's product, which is exported first: default_code as its
 //     SKU, its EAN, its set's attributes, its name in every language.
@@ -67,8 +70,9 @@
 //
 // The models the exports read without syncing them are named in the
 // settings like the others: "attribute_set" (attribute.set),
-// "attribute" (attribute.attribute) and "offer_position"
-// (qoqa.offer.position).
+// "attribute" (attribute.attribute), "attribute_option" (the name field of
+// attribute.option, read through the relation of the attribute's field)
+// and "offer_position" (qoqa.offer.position).
 //
 // Products, variations and offers that an import created (QoQa's history,
 // told by the reference the import wrote in the model's RefField) are never

@@ -48,4 +48,7 @@ var catalogue = map[string]model{
 	"offer_position": {local: "qoqa.offer.position", fields: []string{"product_id", "unit_price", "regular_price", "lot_size", "max_sellable"}},
 	"attribute_set":  {local: "attribute.set", fields: []string{"attribute_ids"}},
 	"attribute":      {local: "attribute.attribute", fields: []string{"name", "attribute_type", "translate"}},
+	// The options of select and multiselect attributes, read through the
+	// relation their fields name: only the name field is the settings'.
+	"attribute_option": {local: "attribute.option", fields: []string{"name"}},
 }

@@ -97,10 +97,12 @@ func variationExport(e *env) (backend.Components, error) {
 // variants) whose records hold what QoQa receives of their attributes, so
 // that the content hash by which the flows tell a change sees it:
 //
-// the attributes of the record's set (setAttributesKey), beside the x_
-// fields of every attribute that the catalogue reads (MoreFields): an
-// attribute added to the set, or one whose kind or translate flag changed,
-// changes the record.
+//   - the attributes of the record's set (setAttributesKey), beside the x_
+//     fields of every attribute that the catalogue reads (MoreFields): an
+//     attribute added to the set, or one whose kind or translate flag
+//     changed, changes the record;
+//   - the names of the options of its multiselect attributes, where the
+//     model stores their IDs (see attributeSets.withOptionNames).
 //
 // Its Search finds, beside the records written in the window, those whose
 // set changed then (see attributeSets.changed), so that the export poll
@@ -137,7 +139,8 @@ func (a *productRecords) Read(ctx context.Context, id string) (connector.Record,
 }
 
 // ReadMany reads records as adapter.OpenERP.ReadMany does, with their
-// attributes.
+// attributes: the option names of the whole batch in one more read per
+// language.
 func (a *productRecords) ReadMany(ctx context.Context, ids []string) ([]connector.Record, error) {
 	return a.withAttributes(ctx, func() ([]connector.Record, error) { return a.OpenERP.ReadMany(ctx, ids) })
 }
@@ -162,6 +165,9 @@ func (a *productRecords) withAttributes(ctx context.Context, read func() ([]conn
 	}
 	for i, rec := range recs {
 		rec.Fields[setAttributesKey] = attrs[i]
+	}
+	if err := a.sets.withOptionNames(ctx, recs, attrs); err != nil {
+		return nil, fmt.Errorf("%s: %w", a.Model, err)
 	}
 	return recs, nil
 }

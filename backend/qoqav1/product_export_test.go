@@ -1,6 +1,7 @@
 package qoqav1_test
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -320,6 +321,59 @@ func TestAttributeSetChangeIsPolled(t *testing.T) {
 			assert.Equal(t, before+1, w.qoqaWrites(), "a run with no change sends nothing")
 		})
 	}
+}
+
+// A translated multiselect attribute whose options base_custom_attributes
+// keeps in attribute.option (a many2many) goes to QoQa with the options'
+// names in each language; a batch of records reads the names once per
+// language.
+func TestMultiselectOptionNamesInEachLanguage(t *testing.T) {
+	t.Parallel()
+	models := openerptest.DefaultModels()
+	models["attribute.option"] = map[string]openerptest.Field{
+		"name":         {Type: "char", Translate: true, Required: true},
+		"attribute_id": {Type: "many2one", Relation: "attribute.attribute"},
+	}
+	w := newWorldOn(t, openerptest.Options{Models: models}, exporting)
+	attr := w.erp.Seed("attribute.attribute", map[string]any{"name": "x_colors", "attribute_type": "multiselect", "translate": true})[0]
+	for _, m := range []string{"product.template", "product.product"} {
+		w.erp.AddField(m, "x_colors", openerptest.Field{Type: "many2many", Relation: "attribute.option"})
+	}
+	opts := w.erp.Seed("attribute.option", map[string]any{"name": "rouge", "attribute_id": attr}, map[string]any{"name": "bleu", "attribute_id": attr})
+	w.erp.Translate("attribute.option", opts[0], map[string]map[string]any{"de_DE": {"name": "rot"}})
+	w.erp.Translate("attribute.option", opts[1], map[string]map[string]any{"de_DE": {"name": "blau"}})
+	set := w.erp.Seed("attribute.set", map[string]any{"name": "Lamps", "attribute_ids": []any{openerp.CmdReplace(attr)}})[0]
+	lamps := w.erp.Seed("product.template",
+		map[string]any{"name": "Lampe", "attribute_set_id": set, "x_colors": []any{openerp.CmdReplace(opts...)}},
+		map[string]any{"name": "Applique", "attribute_set_id": set, "x_colors": []any{openerp.CmdReplace(opts[1])}},
+	)
+
+	batch, ok := w.flows.Exports["product"].Local.(interface {
+		ReadMany(ctx context.Context, ids []string) ([]connector.Record, error)
+	})
+	require.True(t, ok)
+	reads := w.erp.Calls("attribute.option", "read")
+	recs, err := batch.ReadMany(w.ctx, []string{itoa(lamps[0]), itoa(lamps[1])})
+	require.NoError(t, err)
+	require.Len(t, recs, 2)
+	assert.Equal(t, reads+2, w.erp.Calls("attribute.option", "read"), "one read per language for the batch")
+	assert.Equal(t, connector.Translations{"fr_FR": []any{"bleu"}, "de_DE": []any{"blau"}}, recs[1].Fields["x_colors"])
+
+	w.requireSynced()
+	var got []any
+	for _, tr := range w.remote("product", "product", lamps[0])["translations"].([]any) {
+		entry := tr.(map[string]any)
+		got = append(got, entry["language_id"], entry["attributes"].(map[string]any)["x_colors"])
+	}
+	assert.Equal(t, []any{float64(1), []any{"rouge", "bleu"}, float64(2), []any{"rot", "blau"}}, got)
+	assert.NotContains(t, w.remote("product", "product", lamps[0])["attributes"], "x_colors", "a translated attribute goes in the translations")
+
+	// An option renamed is a changed product, exported with its next change.
+	w.erp.Translate("attribute.option", opts[1], map[string]map[string]any{"de_DE": {"name": "dunkelblau"}})
+	w.translate("product.template", lamps[1], "de_DE", openerp.Values{"name": "Wandleuchte"})
+	w.requireSynced()
+	de := w.remote("product", "product", lamps[1])["translations"].([]any)[1].(map[string]any)
+	assert.Equal(t, []any{"dunkelblau"}, de["attributes"].(map[string]any)["x_colors"])
 }
 
 // A product of a set the catalogue did not know, holding an attribute it did
