@@ -401,3 +401,58 @@ func TestProductOfANewSetIsReadWithItsNewAttribute(t *testing.T) {
 	assert.Equal(t, "cone", w.remote("product", "product", shade)["attributes"].(map[string]any)["x_shape"])
 	assert.NotContains(t, w.remote("product", "product", l.template)["attributes"], "x_shape", "in the lamp's set it is not")
 }
+
+// A template or variant created again on QoQa takes every record that points
+// at it along: each variant of the template, each offer with a position on
+// the variant (one export per offer, though it has two positions on it).
+func TestRecreatedProductTakesItsDependentsAlong(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		model, local string
+		id           func(l lamp) int64
+		// creates is how many QoQa records of the model are created in
+		// all: the lamp has two variants.
+		creates int
+		// check asserts that the dependents point at the live record.
+		check func(t *testing.T, w *world, l lamp, offers []int64)
+	}{
+		{model: "product", local: "product.template", id: func(l lamp) int64 { return l.template }, creates: 2,
+			check: func(t *testing.T, w *world, l lamp, _ []int64) {
+				live := float64(mustID(w.bound("product", l.template).RemoteID))
+				ids, err := w.oc.Search(w.ctx, "product.product", openerp.Where("product_tmpl_id", "=", l.template), openerp.SearchOptions{})
+				require.NoError(t, err)
+				require.Len(t, ids, 2)
+				for _, id := range ids {
+					assert.Equal(t, live, w.remote("variation", "variation", id)["product_id"], "variant %d", id)
+				}
+			}},
+		{model: "variation", local: "product.product", id: func(l lamp) int64 { return l.variant }, creates: 3,
+			check: func(t *testing.T, w *world, l lamp, offers []int64) {
+				live := float64(mustID(w.bound("variation", l.variant).RemoteID))
+				for _, offer := range offers {
+					for _, p := range w.remote("offer", "offer", offer)["positions"].([]any) {
+						assert.Equal(t, live, p.(map[string]any)["variation_id"], "offer %d", offer)
+					}
+				}
+				assert.Equal(t, 2+2, w.qoqa.Calls("offer", "POST")+w.qoqa.Calls("offer", "PUT"), "each offer created, then updated once")
+			}},
+	} {
+		t.Run(c.model, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, exporting)
+			l := seedLamp(w)
+			w.erp.Seed("product.product", map[string]any{"name": "Lampe", "product_tmpl_id": l.template, "default_code": "LAMP-2"})
+			first, _, _ := seedOffer(w, l)
+			second, _, _ := seedOffer(w, l)
+			w.write("qoqa.offer", second, openerp.Values{"position_ids": []any{openerp.CmdCreate(openerp.Values{"product_id": l.variant, "unit_price": 19.9})}})
+			w.requireSynced()
+
+			w.write(c.local, c.id(l), openerp.Values{"active": false})
+			w.requireSynced()
+			w.write(c.local, c.id(l), openerp.Values{"active": true})
+			w.requireSynced()
+			require.Equal(t, c.creates, w.qoqa.Calls(c.model, "POST"), "created again")
+			c.check(t, w, l, []int64{first, second})
+		})
+	}
+}
