@@ -55,7 +55,10 @@ type ExportFlow struct {
 	// this one's (a template's variants, the offers on a variant). When the
 	// record is created again under a new remote ID (after a deletion),
 	// the flow exports them, forced, before it records the sync, so that
-	// they point at the new one. nil means none.
+	// they point at the new one. A dependent whose own export is up the
+	// call chain (the variant whose export created its template again, as
+	// a dependency) is left to that export, which maps after its
+	// dependencies and so points at the new one too. nil means none.
 	Dependents func(ctx context.Context, rec Record) ([]Dependency, error)
 	// DependencyExporter exports dependencies and dependents; required
 	// when either is set.
@@ -368,7 +371,14 @@ func (f *ExportFlow) exportDependents(ctx context.Context, rec Record) error {
 		return fmt.Errorf("export %s %s: dependents: %w", f.Model, rec.ID, err)
 	}
 	for _, d := range deps {
-		err := f.DependencyExporter.ExportDependency(ctx, d.Model, d.ID, ExportOptions{Force: true})
+		up, err := syncedUpTheChain(ctx, f.Binder, d.Model, d.ID)
+		if err != nil {
+			return fmt.Errorf("export %s %s: dependent %s %s: %w", f.Model, rec.ID, d.Model, d.ID, err)
+		}
+		if up {
+			continue
+		}
+		err = f.DependencyExporter.ExportDependency(ctx, d.Model, d.ID, ExportOptions{Force: true})
 		var nothing *NothingToDoError
 		if err != nil && !errors.As(err, &nothing) {
 			return fmt.Errorf("export %s %s: dependent %s %s: %w", f.Model, rec.ID, d.Model, d.ID, err)

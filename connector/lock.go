@@ -183,6 +183,30 @@ func lockerOr(l Locker) Locker {
 	return &processLock
 }
 
+// syncedUpTheChain reports whether the call chain of ctx holds the pair
+// lock of the local record localID of model: a sync of that record is
+// under way above this one, in the same job.
+func syncedUpTheChain(ctx context.Context, binder Binder, model, localID string) (bool, error) {
+	held, _ := ctx.Value(heldLockKey{}).(*heldLock)
+	if held == nil {
+		return false, nil
+	}
+	b, bound, err := lookup(binder.ByLocal(ctx, model, localID))
+	if err != nil {
+		return false, err
+	}
+	key := localKey(model, localID)
+	if bound {
+		key = remoteKey(model, b.RemoteID)
+	}
+	for h := held; h != nil; h = h.parent {
+		if h.key == key {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // lockLocal takes the pair lock of a local record for a flow (what names it
 // in messages): the lock of its remote ID when it is bound, else of its local
 // ID. The binding is read again under the lock; one that changed meanwhile

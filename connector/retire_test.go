@@ -262,3 +262,68 @@ func TestImportedArchivedRecordIsNoDeletion(t *testing.T) {
 	assert.True(t, w.local.IsActive(b.LocalID))
 	assert.Equal(t, connector.RemoteLive, b.RemoteState, "live on both sides again")
 }
+
+// A dependent whose own export created its dependency again (a variant
+// reactivated before its template's export ran) is no cycle: the template,
+// created again as the variant's dependency, exports its other variants,
+// forced, and leaves the one whose export is under way to that export,
+// which maps after it. Every variation points at the new product.
+func TestRecreatedDependencyLeavesTheDependentUnderWayToItself(t *testing.T) {
+	t.Parallel()
+	c := newClock()
+	binder, lock := binding.NewMemory(), &connector.KeyLock{}
+	localTemplates := &connectortest.Adapter{Name: "product.template", Clock: c.Now, PartialUpdate: true}
+	remoteProducts := &connectortest.Adapter{Name: "qoqa product", Clock: c.Now, Idempotent: true}
+	localVariants := &connectortest.Adapter{Name: "product.product", Clock: c.Now, PartialUpdate: true}
+	remoteVariations := &connectortest.Adapter{Name: "qoqa variation", Clock: c.Now, Idempotent: true}
+	var variants []string
+	flows := exporters{}
+	flows["product"] = &connector.ExportFlow{Model: "product", Local: localTemplates, Remote: remoteProducts, Binder: binder, Locker: lock, Logger: quiet,
+		DeletePolicy: connector.DeleteRemote, DependencyExporter: flows,
+		Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("name", "name")}},
+		Dependents: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+			var deps []connector.Dependency
+			for _, v := range variants {
+				deps = append(deps, connector.Dependency{Model: "variation", ID: v})
+			}
+			return deps, nil
+		}}
+	flows["variation"] = &connector.ExportFlow{Model: "variation", Local: localVariants, Remote: remoteVariations, Binder: binder, Locker: lock, Logger: quiet,
+		DeletePolicy: connector.DeleteRemote, DependencyExporter: flows,
+		Dependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+			id, err := connector.ID(rec.Fields["product_tmpl_id"])
+			return []connector.Dependency{{Model: "product", ID: id}}, err
+		},
+		Mapper: connector.Mapping{Rules: []connector.Rule{
+			connector.Field("product_tmpl_id", "product_id", connector.BoundRemote("product")),
+			connector.Field("default_code", "sku"),
+		}}}
+	ctx := context.Background()
+	tmpl := localTemplates.Put(connector.Record{Fields: map[string]any{"name": "Lampe"}})
+	for _, sku := range []string{"LAMP-1", "LAMP-2"} {
+		v := localVariants.Put(connector.Record{Fields: map[string]any{"product_tmpl_id": tmpl, "default_code": sku}})
+		variants = append(variants, v)
+		require.NoError(t, flows["variation"].Export(ctx, v, connector.ExportOptions{}))
+	}
+	localTemplates.SetActive(tmpl, false)
+	require.NoError(t, flows["product"].Export(ctx, tmpl, connector.ExportOptions{}))
+	localVariants.SetActive(variants[0], false)
+	require.NoError(t, flows["variation"].Export(ctx, variants[0], connector.ExportOptions{}))
+
+	// Both reactivated; the variant's export runs first.
+	localTemplates.SetActive(tmpl, true)
+	localVariants.SetActive(variants[0], true)
+	require.NoError(t, flows["variation"].Export(ctx, variants[0], connector.ExportOptions{}))
+	tb, err := binder.ByLocal(ctx, "product", tmpl)
+	require.NoError(t, err)
+	require.Equal(t, connector.RemoteLive, tb.RemoteState, "the template was created again first")
+	for _, v := range variants {
+		vb, err := binder.ByLocal(ctx, "variation", v)
+		require.NoError(t, err)
+		assert.Equal(t, connector.RemoteLive, vb.RemoteState)
+		rec, ok := remoteVariations.Get(vb.RemoteID)
+		require.True(t, ok, "variation of %s", v)
+		assert.Equal(t, connector.IDValue(tb.RemoteID), rec.Fields["product_id"], "variation of %s", v)
+	}
+	assert.Equal(t, 3, remoteVariations.Calls("Create"), "the reactivated variant is created again once")
+}

@@ -41,7 +41,14 @@
 //     they are read from x_brand and x_highlights when the template has
 //     them (renamed in the settings' Fields like any field). The
 //     attributes and their sets are read once a minute, and at once when a
-//     product names a set or an attribute not read yet. No media are sent.
+//     product names a set or an attribute not read yet. A product's set and
+//     its attributes' kinds are part of what tells it changed, and the poll
+//     queues the products of a set written since (or of a set holding an
+//     attribute written since): an attribute added to a set reaches its
+//     products on QoQa. A multiselect attribute that the database stores
+//     as base_custom_attributes does (a many2many to attribute.option) is
+//     sent as its options' names, in each language for a translated one.
+//     No media are sent.
 //   - variation: a variant (product.product) as a QoQa variation of its
 //     template's product, which is exported first: default_code as its
 //     SKU, its EAN, its set's attributes, its name in every language.
@@ -57,12 +64,15 @@
 //     OpenERP 7.0, stock.picking on Odoo 8+, by the server's version) of an
 //     order that came from QoQa, sent once to that order's add_tracking
 //     action, and again when it changes; a shipment of another order sends
-//     nothing.
+//     nothing. Its carrier goes with the number, read when the number is
+//     sent: QoQa keeps a number's carrier as first sent, so a carrier
+//     changed alone sends nothing.
 //
 // The models the exports read without syncing them are named in the
 // settings like the others: "attribute_set" (attribute.set),
-// "attribute" (attribute.attribute) and "offer_position"
-// (qoqa.offer.position).
+// "attribute" (attribute.attribute), "attribute_option" (the name field of
+// attribute.option, read through the relation of the attribute's field)
+// and "offer_position" (qoqa.offer.position).
 //
 // Products, variations and offers that an import created (QoQa's history,
 // told by the reference the import wrote in the model's RefField) are never

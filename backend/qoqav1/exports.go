@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
+	"github.com/qoqasync/qoqasync/adapter"
 	"github.com/qoqasync/qoqasync/backend"
 	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/openerp"
 	"github.com/qoqasync/qoqasync/qoqa"
 )
 
@@ -127,4 +131,74 @@ func many2oneName(ctx context.Context, mc *connector.MapContext, v any) (any, er
 		return nil, fmt.Errorf("want a many2one [id, name], got %v", v)
 	}
 	return name, nil
+}
+
+// everything is the context of a search that finds archived records too.
+var everything = openerp.Context{"active_test": false}
+
+// pointingAt searches the records of the OpenERP model local whose
+// many2one field points at rec, archived ones included.
+func pointingAt(ctx context.Context, client *openerp.Client, local, field string, rec connector.Record) ([]int64, error) {
+	id, err := strconv.ParseInt(rec.ID, 10, 64)
+	if err != nil {
+		return nil, connector.Permanent(fmt.Errorf("%s: %q is not an OpenERP ID", local, rec.ID))
+	}
+	ids, err := client.Search(ctx, local, openerp.Where(field, "=", id), openerp.SearchOptions{Order: "id asc", Context: everything})
+	if err != nil {
+		return nil, adapter.OpenERPDecision(fmt.Errorf("the %s whose %s is %d: %w", local, field, id, err))
+	}
+	return ids, nil
+}
+
+// dependents are the records ids of the connector's model, as dependencies
+// of the flow.
+func dependents(model string, ids []int64) []connector.Dependency {
+	deps := make([]connector.Dependency, len(ids))
+	for i, n := range ids {
+		deps[i] = connector.Dependency{Model: model, ID: strconv.FormatInt(n, 10)}
+	}
+	return deps
+}
+
+// variantsOf is the product's ExportDependents (see
+// connector.ExportFlow.Dependents), which the flow asks only when it
+// created the template again on QoQa: the template's variants, archived
+// ones included (their export applies the deletion policy to a variation
+// still live), in one search.
+func variantsOf(e *env) func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+	model, template := e.localModel("variation"), e.field("variation", "product_tmpl_id")
+	return func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+		ids, err := pointingAt(ctx, e.sys.OpenERP, model, template, rec)
+		if err != nil {
+			return nil, err
+		}
+		return dependents("variation", ids), nil
+	}
+}
+
+// offersOn is the variation's ExportDependents, which the flow asks only
+// when it created the variation again on QoQa: the offers with a position
+// on the variant (qoqa.offer.position's product_id), each once, archived
+// ones included, in one search and one read of the positions.
+func offersOn(e *env) func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+	model := e.localModel("offer_position")
+	variant, offer := e.field("offer_position", "product_id"), e.field("offer_position", "offer_id")
+	return func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+		ids, err := pointingAt(ctx, e.sys.OpenERP, model, variant, rec)
+		if err != nil || len(ids) == 0 {
+			return nil, err
+		}
+		rows, err := e.sys.OpenERP.Read(ctx, model, ids, []string{offer}, nil)
+		if err != nil {
+			return nil, adapter.OpenERPDecision(fmt.Errorf("the offers of the %s on variant %s: %w", model, rec.ID, err))
+		}
+		var offers []int64
+		for _, r := range rows {
+			if id, _, ok := r.Many2One(offer); ok && !slices.Contains(offers, id) {
+				offers = append(offers, id)
+			}
+		}
+		slices.Sort(offers)
+		return dependents("offer", offers), nil
+	}
 }

@@ -42,10 +42,13 @@ var catalogue = map[string]model{
 	"customer":  {endpoint: "customer", local: "res.partner", refField: "ref"},
 	"address":   {endpoint: "address", local: "res.partner", refField: "ref"},
 	"order":     {endpoint: "order", local: "sale.order", refField: "client_order_ref"},
-	"shipment":  {endpoint: "order", local: "stock.picking.out", fields: []string{"sale_id", "carrier_tracking_ref", "carrier_id"}}, // stock.picking on Odoo 8+: see shipments
+	"shipment":  {endpoint: "order", local: "stock.picking.out", fields: []string{"sale_id", "carrier_tracking_ref"}}, // stock.picking on Odoo 8+: see shipments; carrier_id is read when a number is sent: see shipmentCarrier
 
 	// Read by the exports, never synced on their own.
 	"offer_position": {local: "qoqa.offer.position", fields: []string{"product_id", "unit_price", "regular_price", "lot_size", "max_sellable"}},
 	"attribute_set":  {local: "attribute.set", fields: []string{"attribute_ids"}},
 	"attribute":      {local: "attribute.attribute", fields: []string{"name", "attribute_type", "translate"}},
+	// The options of select and multiselect attributes, read through the
+	// relation their fields name: only the name field is the settings'.
+	"attribute_option": {local: "attribute.option", fields: []string{"name"}},
 }

@@ -2,10 +2,16 @@ package qoqav1
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"iter"
+	"strconv"
+	"time"
 
+	"github.com/qoqasync/qoqasync/adapter"
 	"github.com/qoqasync/qoqasync/backend"
 	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/openerp"
 )
 
 // The OpenERP fields of a product's brand and highlights: OpenERP 7 has
@@ -27,10 +33,8 @@ const (
 // is active.
 func productExport(e *env) (backend.Components, error) {
 	f := fieldNames(e, "product")
-	local := e.local("product")
 	active := f("active")
-	sets := newAttributeSets(e, "product", active, f(brandField), f(highlightsField))
-	local.MoreFields = sets.moreFields
+	local := newProductRecords(e, "product", active, f(brandField), f(highlightsField))
 	mapping := connector.Mapping{Model: "product", Rules: []connector.Rule{
 		connector.Field(f("categ_id"), "category", many2oneName),
 		connector.Compute("is_active", func(ctx context.Context, mc *connector.MapContext) (any, error) {
@@ -39,12 +43,18 @@ func productExport(e *env) (backend.Components, error) {
 			}
 			return true, nil
 		}),
-		connector.Compute("attributes", sets.attributes(f("attribute_set_id"))),
-		connector.Compute("translations", sets.translations(f("attribute_set_id"), map[string]string{
+		connector.Compute("attributes", attributes()),
+		connector.Compute("translations", translations(map[string]string{
 			"name": f("name"), "description": f("description_sale"), "brand": f(brandField), "highlights": f(highlightsField),
 		})),
 	}}
-	return backend.Components{ExportMapper: authoredOnly{model: "product", local: local, Mapper: mapping}}, nil
+	return backend.Components{
+		Local:        local,
+		ExportMapper: authoredOnly{model: "product", local: local, Mapper: mapping},
+		// A template created again on QoQa (new QoQa ID) exports its
+		// variants again, so that their variations point at it.
+		ExportDependents: variantsOf(e),
+	}, nil
 }
 
 // variationExport is the export of product variants (product.product) as
@@ -53,19 +63,18 @@ func productExport(e *env) (backend.Components, error) {
 // set, and the name in every language.
 func variationExport(e *env) (backend.Components, error) {
 	f := fieldNames(e, "variation")
-	local := e.local("variation")
-	sets := newAttributeSets(e, "variation")
-	local.MoreFields = sets.moreFields
+	local := newProductRecords(e, "variation")
 	mapping := connector.Mapping{Model: "variation", Rules: []connector.Rule{
 		connector.Field(f("product_tmpl_id"), "product_id", connector.BoundRemote("product")),
 		connector.Field(f("default_code"), "sku"),
 		connector.Field(f("ean13"), "ean"),
 		connector.Field(f("active"), "is_active"),
-		connector.Compute("attributes", sets.attributes(f("attribute_set_id"))),
-		connector.Compute("translations", sets.translations(f("attribute_set_id"), map[string]string{"name": f("name")})),
+		connector.Compute("attributes", attributes()),
+		connector.Compute("translations", translations(map[string]string{"name": f("name")})),
 	}}
 	template := f("product_tmpl_id")
 	return backend.Components{
+		Local:        local,
 		ExportMapper: authoredOnly{model: "variation", local: local, Mapper: mapping},
 		ExportDependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
 			v := rec.Fields[template]
@@ -78,5 +87,150 @@ func variationExport(e *env) (backend.Components, error) {
 			}
 			return []connector.Dependency{{Model: "product", ID: id}}, nil
 		},
+		// A variant created again on QoQa (new QoQa ID) exports the offers
+		// on it again, so that their positions point at it.
+		ExportDependents: offersOn(e),
 	}, nil
+}
+
+// productRecords is the OpenERP adapter of a product model (templates or
+// variants) whose records hold what QoQa receives of their attributes, so
+// that the content hash by which the flows tell a change sees it:
+//
+//   - the attributes of the record's set (setAttributesKey), beside the x_
+//     fields of every attribute that the catalogue reads (MoreFields): an
+//     attribute added to the set, or one whose kind or translate flag
+//     changed, changes the record;
+//   - the names of the options of its multiselect attributes, where the
+//     model stores their IDs (see attributeSets.withOptionNames).
+//
+// Its Search finds, beside the records written in the window, those whose
+// set changed then (see attributeSets.changed), so that the export poll
+// queues them: a set's change moves no product's write_date.
+//
+// The flows of both directions read the model through it (an import's
+// read-back hashes what an export's read does).
+type productRecords struct {
+	*adapter.OpenERP
+	sets     *attributeSets
+	setField string
+}
+
+// newProductRecords returns the adapter of the connector's product model,
+// reading optional fields when the OpenERP model has them (see
+// newAttributeSets).
+func newProductRecords(e *env, model string, optional ...string) *productRecords {
+	local := e.local(model)
+	sets := newAttributeSets(e, model, optional...)
+	local.MoreFields = sets.moreFields
+	return &productRecords{OpenERP: local, sets: sets, setField: e.field(model, "attribute_set_id")}
+}
+
+// Read implements connector.Adapter.
+func (a *productRecords) Read(ctx context.Context, id string) (connector.Record, error) {
+	recs, err := a.withAttributes(ctx, func() ([]connector.Record, error) {
+		rec, err := a.OpenERP.Read(ctx, id)
+		return []connector.Record{rec}, err
+	})
+	if err != nil {
+		return connector.Record{}, err
+	}
+	return recs[0], nil
+}
+
+// ReadMany reads records as adapter.OpenERP.ReadMany does, with their
+// attributes: the option names of the whole batch in one more read per
+// language.
+func (a *productRecords) ReadMany(ctx context.Context, ids []string) ([]connector.Record, error) {
+	return a.withAttributes(ctx, func() ([]connector.Record, error) { return a.OpenERP.ReadMany(ctx, ids) })
+}
+
+// withAttributes reads records with read and adds what QoQa receives of
+// their attributes. A record read before the catalogue knew an attribute of
+// its set (the catalogue reads them again then) is read again, once.
+func (a *productRecords) withAttributes(ctx context.Context, read func() ([]connector.Record, error)) ([]connector.Record, error) {
+	recs, err := read()
+	if err != nil {
+		return nil, err
+	}
+	attrs, err := a.attributesOf(ctx, recs)
+	if errors.Is(err, errReadBeforeItsAttributes) {
+		if recs, err = read(); err != nil {
+			return nil, err
+		}
+		attrs, err = a.attributesOf(ctx, recs)
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i, rec := range recs {
+		rec.Fields[setAttributesKey] = attrs[i]
+	}
+	if err := a.sets.withOptionNames(ctx, recs, attrs); err != nil {
+		return nil, fmt.Errorf("%s: %w", a.Model, err)
+	}
+	return recs, nil
+}
+
+// attributesOf returns the attributes of the set of each of recs.
+func (a *productRecords) attributesOf(ctx context.Context, recs []connector.Record) ([][]attribute, error) {
+	out := make([][]attribute, len(recs))
+	for i, rec := range recs {
+		attrs, err := a.sets.of(ctx, rec, a.setField)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", a.Model, rec.ID, err)
+		}
+		out[i] = attrs
+	}
+	return out, nil
+}
+
+// Search implements connector.Adapter: the records written in [from, to),
+// then those not written then whose attribute set changed then, page by
+// page (by ID, as adapter.OpenERP.Search pages). The catalogue of
+// attributes is read again before the next read of a record when a set
+// changed.
+func (a *productRecords) Search(ctx context.Context, from, to time.Time) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		for id, err := range a.OpenERP.Search(ctx, from, to) {
+			if !yield(id, err) || err != nil {
+				return
+			}
+		}
+		sets, err := a.sets.changed(ctx, from, to)
+		if err != nil {
+			yield("", adapter.OpenERPDecision(fmt.Errorf("%s: %w", a.Model, err)))
+			return
+		}
+		if len(sets) == 0 {
+			return
+		}
+		a.sets.invalidate()
+		// Those written in the window were found above.
+		domain := openerp.And(openerp.Where(a.setField, "in", anyIDs(sets)),
+			openerp.Or(openerp.Where("write_date", "<", from.UTC()), openerp.Where("write_date", ">=", to.UTC())))
+		size := a.PageSize
+		if size <= 0 {
+			size = 1000
+		}
+		var last int64
+		for {
+			ids, err := a.Client.Search(ctx, a.Model, openerp.And(domain, openerp.Where("id", ">", last)), openerp.SearchOptions{
+				Limit: size, Order: "id asc", Context: a.Context.WithActiveTest(false),
+			})
+			if err != nil {
+				yield("", adapter.OpenERPDecision(fmt.Errorf("%s of the attribute sets %v: %w", a.Model, sets, err)))
+				return
+			}
+			for _, id := range ids {
+				if !yield(strconv.FormatInt(id, 10), nil) {
+					return
+				}
+				last = max(last, id)
+			}
+			if len(ids) < size {
+				return
+			}
+		}
+	}
 }

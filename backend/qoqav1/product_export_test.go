@@ -1,6 +1,8 @@
 package qoqav1_test
 
 import (
+	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -225,4 +227,232 @@ func TestProductOfATemplateModelWithoutActive(t *testing.T) {
 	w.write("product.product", variant, openerp.Values{"active": false})
 	w.requireSynced()
 	assert.Equal(t, 1, w.qoqa.Calls("variation", "DELETE"))
+}
+
+// fakeClock is a clock a test moves by hand.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// A change of an attribute set, or of an attribute of a set, reaches the
+// QoQa records of that set's products by the export poll alone: the
+// product's own write_date did not move, and no product is edited.
+func TestAttributeSetChangeIsPolled(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name     string
+		change   func(t *testing.T, w *world, l lamp)
+		endpoint string
+		check    func(t *testing.T, w *world, l lamp)
+	}{
+		{
+			name:     "an attribute added to the template's set",
+			endpoint: "product",
+			change: func(t *testing.T, w *world, l lamp) {
+				w.write("attribute.set", lampSet(t, w, l), openerp.Values{"attribute_ids": []any{openerp.CmdLink(attributeNamed(t, w, "x_supplier_code"))}})
+			},
+			check: func(t *testing.T, w *world, l lamp) {
+				attrs := w.remote("product", "product", l.template)["attributes"].(map[string]any)
+				assert.Equal(t, "SUP-9", attrs["x_supplier_code"])
+			},
+		},
+		{
+			name:     "an attribute of the set translated from now on",
+			endpoint: "product",
+			change: func(t *testing.T, w *world, l lamp) {
+				w.write("attribute.attribute", attributeNamed(t, w, "x_material"), openerp.Values{"translate": true})
+			},
+			check: func(t *testing.T, w *world, l lamp) {
+				product := w.remote("product", "product", l.template)
+				assert.NotContains(t, product["attributes"], "x_material")
+				for _, tr := range product["translations"].([]any) {
+					assert.Equal(t, "brass", tr.(map[string]any)["attributes"].(map[string]any)["x_material"], "in each translation")
+				}
+			},
+		},
+		{
+			name:     "an attribute added to the variant's set",
+			endpoint: "variation",
+			change: func(t *testing.T, w *world, l lamp) {
+				rec, ok := w.erp.Get("product.product", l.variant, "")
+				require.True(t, ok)
+				set, err := connector.Int(firstID(rec["attribute_set_id"]))
+				require.NoError(t, err)
+				w.write("attribute.set", set, openerp.Values{"attribute_ids": []any{openerp.CmdLink(attributeNamed(t, w, "x_weight"))}})
+			},
+			check: func(t *testing.T, w *world, l lamp) {
+				assert.Equal(t, 2.5, w.remote("variation", "variation", l.variant)["attributes"].(map[string]any)["x_weight"])
+			},
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			clock := &fakeClock{t: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
+			w := newWorldOn(t, openerptest.Options{Now: clock.Now}, exporting)
+			l := seedLamp(w)
+			w.requireSynced()
+			// A poll later, the lamp is out of the polls' overlap.
+			clock.Add(10 * time.Minute)
+			w.requireSynced()
+			clock.Add(10 * time.Minute)
+			before := w.qoqaWrites()
+
+			c.change(t, w, l)
+			w.requireSynced()
+			assert.Equal(t, before+1, w.qoqaWrites(), "one update")
+			assert.Equal(t, 2, w.qoqa.Calls(c.endpoint, "PUT")+w.qoqa.Calls(c.endpoint, "POST"), "the %s is updated", c.endpoint)
+			c.check(t, w, l)
+
+			clock.Add(10 * time.Minute)
+			w.requireSynced()
+			assert.Equal(t, before+1, w.qoqaWrites(), "a run with no change sends nothing")
+		})
+	}
+}
+
+// A translated multiselect attribute whose options base_custom_attributes
+// keeps in attribute.option (a many2many) goes to QoQa with the options'
+// names in each language; a batch of records reads the names once per
+// language.
+func TestMultiselectOptionNamesInEachLanguage(t *testing.T) {
+	t.Parallel()
+	models := openerptest.DefaultModels()
+	models["attribute.option"] = map[string]openerptest.Field{
+		"name":         {Type: "char", Translate: true, Required: true},
+		"attribute_id": {Type: "many2one", Relation: "attribute.attribute"},
+	}
+	w := newWorldOn(t, openerptest.Options{Models: models}, exporting)
+	attr := w.erp.Seed("attribute.attribute", map[string]any{"name": "x_colors", "attribute_type": "multiselect", "translate": true})[0]
+	for _, m := range []string{"product.template", "product.product"} {
+		w.erp.AddField(m, "x_colors", openerptest.Field{Type: "many2many", Relation: "attribute.option"})
+	}
+	opts := w.erp.Seed("attribute.option", map[string]any{"name": "rouge", "attribute_id": attr}, map[string]any{"name": "bleu", "attribute_id": attr})
+	w.erp.Translate("attribute.option", opts[0], map[string]map[string]any{"de_DE": {"name": "rot"}})
+	w.erp.Translate("attribute.option", opts[1], map[string]map[string]any{"de_DE": {"name": "blau"}})
+	set := w.erp.Seed("attribute.set", map[string]any{"name": "Lamps", "attribute_ids": []any{openerp.CmdReplace(attr)}})[0]
+	lamps := w.erp.Seed("product.template",
+		map[string]any{"name": "Lampe", "attribute_set_id": set, "x_colors": []any{openerp.CmdReplace(opts...)}},
+		map[string]any{"name": "Applique", "attribute_set_id": set, "x_colors": []any{openerp.CmdReplace(opts[1])}},
+	)
+
+	batch, ok := w.flows.Exports["product"].Local.(interface {
+		ReadMany(ctx context.Context, ids []string) ([]connector.Record, error)
+	})
+	require.True(t, ok)
+	reads := w.erp.Calls("attribute.option", "read")
+	recs, err := batch.ReadMany(w.ctx, []string{itoa(lamps[0]), itoa(lamps[1])})
+	require.NoError(t, err)
+	require.Len(t, recs, 2)
+	assert.Equal(t, reads+2, w.erp.Calls("attribute.option", "read"), "one read per language for the batch")
+	assert.Equal(t, connector.Translations{"fr_FR": []any{"bleu"}, "de_DE": []any{"blau"}}, recs[1].Fields["x_colors"])
+
+	w.requireSynced()
+	var got []any
+	for _, tr := range w.remote("product", "product", lamps[0])["translations"].([]any) {
+		entry := tr.(map[string]any)
+		got = append(got, entry["language_id"], entry["attributes"].(map[string]any)["x_colors"])
+	}
+	assert.Equal(t, []any{float64(1), []any{"rouge", "bleu"}, float64(2), []any{"rot", "blau"}}, got)
+	assert.NotContains(t, w.remote("product", "product", lamps[0])["attributes"], "x_colors", "a translated attribute goes in the translations")
+
+	// An option renamed is a changed product, exported with its next change.
+	w.erp.Translate("attribute.option", opts[1], map[string]map[string]any{"de_DE": {"name": "dunkelblau"}})
+	w.translate("product.template", lamps[1], "de_DE", openerp.Values{"name": "Wandleuchte"})
+	w.requireSynced()
+	de := w.remote("product", "product", lamps[1])["translations"].([]any)[1].(map[string]any)
+	assert.Equal(t, []any{"dunkelblau"}, de["attributes"].(map[string]any)["x_colors"])
+}
+
+// A product of a set the catalogue did not know, holding an attribute it did
+// not know either, is read again at once with that attribute's field: its
+// read names none of the fields it was read without.
+func TestProductOfANewSetIsReadWithItsNewAttribute(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, exporting)
+	l := seedLamp(w)
+	w.requireSynced()
+	// A read now leaves the catalogue read, whatever the polls did.
+	_, err := w.flows.Exports["product"].Local.Read(w.ctx, itoa(l.template))
+	require.NoError(t, err)
+
+	attr := w.erp.Seed("attribute.attribute", map[string]any{"name": "x_shape", "attribute_type": "char"})[0]
+	set := w.erp.Seed("attribute.set", map[string]any{"name": "Shades", "attribute_ids": []any{openerp.CmdReplace(attr)}})[0]
+	shade := w.erp.Seed("product.template", map[string]any{"name": "Abat-jour", "attribute_set_id": set, "x_shape": "cone"})[0]
+	reads := w.erp.Calls("product.template", "read")
+	rec, err := w.flows.Exports["product"].Local.Read(w.ctx, itoa(shade))
+	require.NoError(t, err, "read again, not retried")
+	assert.Equal(t, "cone", rec.Fields["x_shape"])
+	assert.Equal(t, reads+4, w.erp.Calls("product.template", "read"), "read twice, in each language")
+
+	w.requireSynced()
+	assert.Equal(t, "cone", w.remote("product", "product", shade)["attributes"].(map[string]any)["x_shape"])
+	assert.NotContains(t, w.remote("product", "product", l.template)["attributes"], "x_shape", "in the lamp's set it is not")
+}
+
+// A template or variant created again on QoQa takes every record that points
+// at it along: each variant of the template, each offer with a position on
+// the variant (one export per offer, though it has two positions on it).
+func TestRecreatedProductTakesItsDependentsAlong(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		model, local string
+		id           func(l lamp) int64
+		// creates is how many QoQa records of the model are created in
+		// all: the lamp has two variants.
+		creates int
+		// check asserts that the dependents point at the live record.
+		check func(t *testing.T, w *world, l lamp, offers []int64)
+	}{
+		{model: "product", local: "product.template", id: func(l lamp) int64 { return l.template }, creates: 2,
+			check: func(t *testing.T, w *world, l lamp, _ []int64) {
+				live := float64(mustID(w.bound("product", l.template).RemoteID))
+				ids, err := w.oc.Search(w.ctx, "product.product", openerp.Where("product_tmpl_id", "=", l.template), openerp.SearchOptions{})
+				require.NoError(t, err)
+				require.Len(t, ids, 2)
+				for _, id := range ids {
+					assert.Equal(t, live, w.remote("variation", "variation", id)["product_id"], "variant %d", id)
+				}
+			}},
+		{model: "variation", local: "product.product", id: func(l lamp) int64 { return l.variant }, creates: 3,
+			check: func(t *testing.T, w *world, l lamp, offers []int64) {
+				live := float64(mustID(w.bound("variation", l.variant).RemoteID))
+				for _, offer := range offers {
+					for _, p := range w.remote("offer", "offer", offer)["positions"].([]any) {
+						assert.Equal(t, live, p.(map[string]any)["variation_id"], "offer %d", offer)
+					}
+				}
+				assert.Equal(t, 2+2, w.qoqa.Calls("offer", "POST")+w.qoqa.Calls("offer", "PUT"), "each offer created, then updated once")
+			}},
+	} {
+		t.Run(c.model, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, exporting)
+			l := seedLamp(w)
+			w.erp.Seed("product.product", map[string]any{"name": "Lampe", "product_tmpl_id": l.template, "default_code": "LAMP-2"})
+			first, _, _ := seedOffer(w, l)
+			second, _, _ := seedOffer(w, l)
+			w.write("qoqa.offer", second, openerp.Values{"position_ids": []any{openerp.CmdCreate(openerp.Values{"product_id": l.variant, "unit_price": 19.9})}})
+			w.requireSynced()
+
+			w.write(c.local, c.id(l), openerp.Values{"active": false})
+			w.requireSynced()
+			w.write(c.local, c.id(l), openerp.Values{"active": true})
+			w.requireSynced()
+			require.Equal(t, c.creates, w.qoqa.Calls(c.model, "POST"), "created again")
+			c.check(t, w, l, []int64{first, second})
+		})
+	}
 }

@@ -240,9 +240,13 @@ func TestReviewOfferPositionErrorNamesTheOffer(t *testing.T) {
 	w := newWorld(t, offerOnly)
 	l := seedLamp(w)
 	w.write("product.product", l.variant, openerp.Values{"active": false})
-	// A position of no offer first, so that the IDs of the offer and of
-	// its position differ.
-	w.erp.Seed("qoqa.offer.position", map[string]any{"unit_price": 1.0})
+	// Two positions of another offer first, so that the IDs of the offer
+	// and of its position differ. (A position belongs to an offer: the
+	// connector's module requires offer_id. That offer is archived and was
+	// never exported, so its own job does nothing.)
+	w.erp.Seed("qoqa.offer", map[string]any{"name": "Brouillon", "active": false, "position_ids": []any{
+		openerp.CmdCreate(openerp.Values{"unit_price": 1.0}), openerp.CmdCreate(openerp.Values{"unit_price": 2.0}),
+	}})
 	offer, _, _ := seedOffer(w, l)
 	rec, ok := w.erp.Get("qoqa.offer", offer, "")
 	require.True(t, ok)

@@ -20,6 +20,12 @@ import (
 // again when the number changes; a shipment without a number, or of an
 // order made in OpenERP, sends nothing. The shipments are OpenERP 7.0's
 // stock.picking.out and Odoo 8's stock.picking (see shipments).
+//
+// The carrier goes with the number, but is no part of the shipment's
+// content: QoQa keeps a number's carrier as it was first sent ("sending a
+// number the order already has changes nothing"), so a shipment whose
+// carrier alone changed has nothing to send, and sends nothing. The export
+// reads the carrier only when it sends a number (see shipmentCarrier).
 func shipmentExport(e *env) (backend.Components, error) {
 	f := fieldNames(e, "shipment")
 	number, sale := f("carrier_tracking_ref"), f("sale_id")
@@ -46,21 +52,42 @@ func shipmentExport(e *env) (backend.Components, error) {
 			}
 			return id, err
 		}),
-		connector.Field(f("carrier_id"), "carrier", many2oneName),
+		connector.Compute("carrier", shipmentCarrier(e, f("carrier_id"))),
 	}}
-	return backend.Components{Local: shipments(e), Remote: adapter.NewQoQaTracking(e.sys.QoQa), ExportMapper: mapping}, nil
+	return backend.Components{Local: shipments(e, e.local("shipment")), Remote: adapter.NewQoQaTracking(e.sys.QoQa), ExportMapper: mapping}, nil
+}
+
+// shipmentCarrier is the Compute of the carrier sent with a number: the
+// name of the shipment's carrier (field), read when the number is sent. The
+// shipment's records leave the carrier out (see the catalogue), so that a
+// change of carrier alone is no change of what QoQa holds; this read costs
+// one call per number sent, where a carrier read with the record would
+// resend a number QoQa has each time its carrier changes.
+func shipmentCarrier(e *env, field string) func(ctx context.Context, mc *connector.MapContext) (any, error) {
+	carriers := shipments(e, &adapter.OpenERP{Client: e.sys.OpenERP, Model: e.localModel("shipment"), Fields: []string{field}})
+	return func(ctx context.Context, mc *connector.MapContext) (any, error) {
+		rec, err := carriers.Read(ctx, mc.Record.ID)
+		if err != nil {
+			return nil, fmt.Errorf("the carrier of shipment %s: %w", mc.Record.ID, err)
+		}
+		v := rec.Fields[field]
+		if v == nil {
+			return nil, nil
+		}
+		return many2oneName(ctx, mc, v)
+	}
 }
 
 // shipmentModelV8 is the shipments' model from Odoo 8 on, where OpenERP
 // 7.0's stock.picking.out (the catalogue's default) is gone.
 const shipmentModelV8 = "stock.picking"
 
-// shipments is the OpenERP adapter of the shipments: the model the backend
-// names, or else stock.picking.out on OpenERP 7.0 and stock.picking from
-// Odoo 8 on (7.0's stock.picking.out is gone there), picked by the server's
-// major version at the first call.
-func shipments(e *env) connector.Adapter {
-	v7 := e.local("shipment")
+// shipments is the OpenERP adapter of the shipments that reads as v7 does:
+// v7 itself when the backend names the shipments' model, or else on
+// OpenERP 7.0 (the catalogue's stock.picking.out), and its copy on
+// stock.picking from Odoo 8 on (7.0's stock.picking.out is gone there),
+// picked by the server's major version at the first call.
+func shipments(e *env, v7 *adapter.OpenERP) connector.Adapter {
 	if e.settings("shipment").LocalModel != "" {
 		return v7
 	}

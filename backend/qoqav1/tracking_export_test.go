@@ -75,3 +75,32 @@ func TestShipmentsModelWaitsForTheServer(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "99.1", rec.Fields["carrier_tracking_ref"])
 }
+
+// The carrier goes with a number, and only with a number: QoQa keeps a
+// number's carrier as first sent, so a carrier set afterwards sends
+// nothing, and goes to QoQa with the next number.
+func TestTrackingCarrierGoesWithTheNextNumber(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, exporting)
+	order := w.qoqa.Seed("order", qoqa.Order{Status: "paid"})[0]
+	partner := w.erp.Seed("res.partner", map[string]any{"name": "Ada"})[0]
+	sale := w.erp.Seed("sale.order", map[string]any{"partner_id": partner})[0]
+	w.bind("order", sale, order)
+	picking := w.erp.Seed("stock.picking.out", map[string]any{"sale_id": sale, "carrier_tracking_ref": "99.00.1"})[0]
+	w.requireSynced()
+
+	carrier := w.erp.Seed("delivery.carrier", map[string]any{"name": "swisspost"})[0]
+	w.write("stock.picking.out", picking, openerp.Values{"carrier_id": carrier})
+	w.requireSynced()
+	require.Equal(t, 1, w.qoqa.Calls("order", "PUT"), "a carrier alone sends nothing")
+
+	w.write("stock.picking.out", picking, openerp.Values{"carrier_tracking_ref": "99.00.2"})
+	w.requireSynced()
+	assert.Equal(t, 2, w.qoqa.Calls("order", "PUT"))
+	rec, ok := w.qoqa.Record("order", order)
+	require.True(t, ok)
+	assert.Equal(t, []any{
+		map[string]any{"number": "99.00.1", "carrier": ""},
+		map[string]any{"number": "99.00.2", "carrier": "swisspost"},
+	}, rec["trackings"])
+}
