@@ -32,6 +32,10 @@ type config struct {
 	Listen      string
 	Once        bool
 	Demo        bool
+	// TLSInsecure turns off the verification of the servers' TLS
+	// certificates: for a test server with a self-signed one, never for
+	// production.
+	TLSInsecure bool
 
 	// Secrets, from QOQA_CONSUMER_KEY, QOQA_CONSUMER_SECRET and
 	// OPENERP_PASSWORD only: a flag would show them in the process list.
@@ -88,6 +92,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	fs.StringVar(&c.Listen, "listen", "127.0.0.1:8765", "the address of the status server; empty for none")
 	fs.BoolVar(&c.Once, "once", false, "run every import search and export poll once, wait for the jobs, print a summary and exit (1 when a job failed)")
 	fs.BoolVar(&c.Demo, "demo", false, "sync fake QoQa and OpenERP servers started in-process, filled with demo data")
+	fs.BoolVar(&c.TLSInsecure, "tls-insecure", false, "do not verify the servers' TLS certificates (a test server's self-signed one); never in production")
 	fs.Usage = func() {
 		fmt.Fprintln(usage, "Usage: syncd [flags]\n\nKeeps a QoQa shop and an OpenERP database in sync. Each flag is also read from\nQOQASYNC_<NAME> (-openerp-url from QOQASYNC_OPENERP_URL); the secrets only from\nQOQA_CONSUMER_KEY, QOQA_CONSUMER_SECRET and OPENERP_PASSWORD.\n\nFlags:")
 		fs.PrintDefaults()

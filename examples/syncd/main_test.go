@@ -8,6 +8,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -246,4 +249,80 @@ func TestStatusServerRefusesOtherOrigins(t *testing.T) {
 		}
 		assert.Equal(t, tc.want, sameOrigin(r), "origin %q site %q", tc.origin, tc.site)
 	}
+}
+
+// TLS certificates are verified unless -tls-insecure says otherwise, which
+// the runner warns about.
+func TestTLSIsVerifiedUnlessTurnedOffLoudly(t *testing.T) {
+	t.Parallel()
+	_, o, args, env := sandbox(t, demo.Size{Users: 1, Orders: 1, Products: 1, Offers: 1, Vouchers: 1})
+	target, err := url.Parse(o.URL)
+	require.NoError(t, err)
+	tlsOpenERP := httptest.NewTLSServer(httputil.NewSingleHostReverseProxy(target)) // a self-signed certificate
+	t.Cleanup(tlsOpenERP.Close)
+	args = append(slicesClone(args), "-openerp-url", tlsOpenERP.URL, "-once")
+
+	code, _, errOut := runOnce(t, args, env)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "certificate", "a self-signed certificate must be refused")
+
+	code, out, errOut := runOnce(t, append(args, "-tls-insecure"), env)
+	assert.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out, errOut)
+	assert.Contains(t, errOut, "TLS certificates are not verified")
+}
+
+// A full run with sentinel secrets, a failing record among the others:
+// no log line, error, summary or status page holds any of the secrets.
+func TestSecretsReachNoOutput(t *testing.T) {
+	t.Parallel()
+	const consumerSecret, password = "SENTINEL-consumer-5f1d", "SENTINEL-password-9c2e"
+	q := qoqatest.New(qoqatest.Options{ConsumerSecret: consumerSecret})
+	t.Cleanup(q.Close)
+	o := openerptest.New(openerptest.Options{Password: password})
+	t.Cleanup(o.Close)
+	demo.Seed(q, o, small, 5)
+	q.Seed("address", qoqa.Address{CustomerID: 1, Kind: qoqa.AddressOther, Lastname: "Nowhere", Country: "XX", IsActive: true})
+	dir := t.TempDir()
+	token := q.IssueToken()
+	tokenFile := filepath.Join(dir, "token.json")
+	require.NoError(t, qoqa.FileTokenStore{Path: tokenFile}.Save(context.Background(), token))
+	oc := o.Config()
+	port := freePort(t)
+	args := []string{"-qoqa-url", q.URL, "-openerp-url", o.URL, "-openerp-db", oc.Database, "-openerp-user", oc.User,
+		"-token-file", tokenFile, "-store", filepath.Join(dir, "store.db"), "-queue", "memory"}
+	env := map[string]string{"QOQA_CONSUMER_KEY": q.Consumer().Key, "QOQA_CONSUMER_SECRET": consumerSecret, "OPENERP_PASSWORD": password}
+	secrets := []string{consumerSecret, password, token.Secret}
+
+	code, out, errOut := runOnce(t, append(slicesClone(args), "-once", "-listen", ""), env)
+	require.Equal(t, 1, code, "the bad address fails its job")
+	// A wrong password and a wrong secret: the errors of a refused login.
+	badEnv := map[string]string{"QOQA_CONSUMER_KEY": q.Consumer().Key, "QOQA_CONSUMER_SECRET": consumerSecret + "x", "OPENERP_PASSWORD": password + "x"}
+	_, out2, errOut2 := runOnce(t, append(slicesClone(args), "-once", "-listen", ""), badEnv)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var serveOut, serveErr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, append(slicesClone(args), "-listen", port), func(k string) string { return env[k] }, &serveOut, &serveErr)
+	}()
+	var page []byte
+	require.Eventually(t, func() bool {
+		resp, err := http.Get("http://" + port + "/jobs")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		page, _ = io.ReadAll(resp.Body)
+		return strings.Contains(string(page), "country")
+	}, 30*time.Second, 20*time.Millisecond, "the failed job never showed on /jobs")
+	cancel()
+	<-done
+
+	for name, text := range map[string]string{"stdout": out, "stderr": errOut, "refused stdout": out2, "refused stderr": errOut2,
+		"served stdout": serveOut.String(), "served stderr": serveErr.String(), "/jobs": string(page)} {
+		for _, secret := range secrets {
+			assert.NotContains(t, text, secret, "%s holds a secret", name)
+		}
+	}
+	assert.NotEmpty(t, errOut2, "the refused run must say why")
 }

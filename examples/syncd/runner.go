@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -73,11 +75,12 @@ func newRunner(ctx context.Context, c config, out io.Writer, logger *slog.Logger
 			return nil, &settingError{flag: "token-file", msg: fmt.Sprintf("%v (run examples/qoqa-login first)", err)}
 		}
 	}
-	qc, err := qoqa.New(qoqa.Config{BaseURL: r.cfg.QoQaURL, Consumer: qoqa.Credentials{Key: r.cfg.ConsumerKey, Secret: r.cfg.ConsumerSecret}, Token: token})
+	hc := r.httpClient()
+	qc, err := qoqa.New(qoqa.Config{BaseURL: r.cfg.QoQaURL, Consumer: qoqa.Credentials{Key: r.cfg.ConsumerKey, Secret: r.cfg.ConsumerSecret}, Token: token, HTTPClient: hc})
 	if err != nil {
 		return nil, &settingError{flag: "qoqa-url", msg: err.Error()}
 	}
-	oc, err := openerp.New(openerp.Config{URL: r.cfg.OpenERPURL, Database: r.cfg.OpenERPDB, User: r.cfg.OpenERPUser, Password: r.cfg.OpenERPPassword})
+	oc, err := openerp.New(openerp.Config{URL: r.cfg.OpenERPURL, Database: r.cfg.OpenERPDB, User: r.cfg.OpenERPUser, Password: r.cfg.OpenERPPassword, HTTPClient: hc})
 	if err != nil {
 		return nil, &settingError{flag: "openerp-url", msg: err.Error()}
 	}
@@ -107,6 +110,19 @@ func newRunner(ctx context.Context, c config, out io.Writer, logger *slog.Logger
 	}
 	ok = true
 	return r, nil
+}
+
+// httpClient is the clients' HTTP client: nil, their own (which verifies
+// TLS certificates), unless -tls-insecure asked otherwise, which is said
+// loudly.
+func (r *runner) httpClient() *http.Client {
+	if !r.cfg.TLSInsecure {
+		return nil
+	}
+	r.logger.Warn("TLS certificates are not verified (-tls-insecure): anyone on the path can read and change the sync's traffic, secrets included")
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // asked for by -tls-insecure, and warned about
+	return &http.Client{Transport: t}
 }
 
 // startDemo starts the fake servers with the demo data, points the
