@@ -73,7 +73,8 @@ func TestOrdersLandWithEveryRecordOnce(t *testing.T) {
 				assert.Equal(t, w.local("shop", o.cat.shop), many2one(so["shop_id"]))
 				assert.Equal(t, w.local("deal", o.cat.deal), many2one(so["deal_id"]))
 				assert.Equal(t, w.local("offer", o.cat.offer), many2one(so["offer_id"]))
-				assert.Equal(t, o.order.String(), so["client_order_ref"], "the QoQa number, which also finds the order again")
+				assert.Equal(t, o.order.String(), so["client_order_ref"], "the QoQa number, for people")
+				assert.Equal(t, "order/"+o.order.String(), so["origin"], "the reference that finds the order again")
 				assert.Equal(t, today, so["date_order"])
 
 				var got []map[string]any
