@@ -117,12 +117,15 @@ func productImport(e *env) backend.Components {
 }
 
 // variationImport maps a QoQa variation to a variant of its product's
-// template, found again by its SKU (see the catalogue's natural keys).
+// template, found again by its SKU (see the catalogue's natural keys). Its
+// template is written by the create only: a variant found by its SKU (made
+// by hand, or bound once and its binding lost) is never moved to another
+// template, which would leave its own without it.
 func variationImport(e *env) backend.Components {
 	f := func(name string) string { return e.field("variation", name) }
 	return backend.Components{
 		ImportMapper: connector.Mapping{Model: "variation", Rules: []connector.Rule{
-			connector.Field("product_id", f("product_tmpl_id"), boundTo("product")),
+			connector.Field("product_id", createOnly(f("product_tmpl_id")), boundTo("product")),
 			connector.Field("sku", f("default_code")),
 			connector.Field("ean", f("ean13"), validEAN),
 			isActive(f("active")),

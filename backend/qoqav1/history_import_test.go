@@ -107,3 +107,31 @@ func bothWays(models ...string) func(t *testing.T, reg *backend.Registry) string
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A variant found by its SKU keeps its template, whichever template the
+// variation's product is bound to: variants that OpenERP holds, made by
+// hand, on two templates for the variations of one QoQa product stay where
+// they are, and the product is bound to the first template.
+func TestVariantsFoundBySKUStayOnTheirTemplates(t *testing.T) {
+	t.Parallel()
+	w := newImportWorld(t, onlySearched("order"))
+	c := seedCatalogue(w.qoqa, 1, 2)
+	var templates, variants []int64
+	for i := range 2 {
+		tmpl := w.erp.Seed("product.template", map[string]any{"name": "Lampe " + strconv.Itoa(i)})[0]
+		templates = append(templates, tmpl)
+		variants = append(variants, w.erp.Seed("product.product", map[string]any{"product_tmpl_id": tmpl, "default_code": "LAMP-1-" + strconv.Itoa(i)})[0])
+	}
+	count := w.erp.Count("product.template")
+
+	for _, v := range c.variations {
+		require.NoError(t, w.flows.ImportDependency(w.ctx, "variation", v.String(), connector.ImportOptions{}))
+	}
+
+	assert.Equal(t, templates[0], w.local("product", c.product))
+	for i, v := range c.variations {
+		assert.Equal(t, variants[i], w.local("variation", v))
+		assert.Equal(t, templates[i], many2one(w.record("product.product", variants[i])["product_tmpl_id"]), "variant %d stays on its template", i)
+	}
+	assert.Equal(t, count, w.erp.Count("product.template"), "no copy of a template")
+}

@@ -35,6 +35,7 @@ func productExport(e *env) (backend.Components, error) {
 	f := fieldNames(e, "product")
 	active := f("active")
 	local := newProductRecords(e, "product", active, f(brandField), f(highlightsField))
+	local.optionalWrites = []string{active}
 	mapping := connector.Mapping{Model: "product", Rules: []connector.Rule{
 		connector.Field(f("categ_id"), "category", many2oneName),
 		connector.Compute("is_active", func(ctx context.Context, mc *connector.MapContext) (any, error) {
@@ -114,6 +115,48 @@ type productRecords struct {
 	*adapter.OpenERP
 	sets     *attributeSets
 	setField string
+	// optionalWrites are fields an import writes only when the model has
+	// them: a template's active, which OpenERP 7.0 lacks (and would
+	// ignore, with a warning in its log at each write).
+	optionalWrites []string
+}
+
+// Create implements connector.Adapter, for the imports of QoQa's history:
+// the createOnly values are written, and the optional fields only when
+// the model has them.
+func (a *productRecords) Create(ctx context.Context, ref string, values map[string]any) (string, error) {
+	vals, err := a.writable(ctx, valuesFor(values, true))
+	if err != nil {
+		return "", err
+	}
+	return a.OpenERP.Create(ctx, ref, vals)
+}
+
+// Update implements connector.Adapter, as Create does, without the
+// createOnly values.
+func (a *productRecords) Update(ctx context.Context, id string, values map[string]any) error {
+	vals, err := a.writable(ctx, valuesFor(values, false))
+	if err != nil {
+		return err
+	}
+	return a.OpenERP.Update(ctx, id, vals)
+}
+
+// writable leaves out of values the optional fields the model lacks.
+func (a *productRecords) writable(ctx context.Context, values map[string]any) (map[string]any, error) {
+	for _, name := range a.optionalWrites {
+		if _, ok := values[name]; !ok {
+			continue
+		}
+		has, err := a.sets.hasField(ctx, name)
+		if err != nil {
+			return nil, adapter.OpenERPDecision(fmt.Errorf("%s: %w", a.Model, err))
+		}
+		if !has {
+			delete(values, name)
+		}
+	}
+	return values, nil
 }
 
 // newProductRecords returns the adapter of the connector's product model,

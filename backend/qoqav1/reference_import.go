@@ -258,7 +258,7 @@ func (e *env) checkFields(local, model string, fields map[string]map[string]any)
 	ref := e.refField(model)
 	for _, f := range importWrites[model] {
 		name := e.field(model, f)
-		if _, ok := fields[name]; ok || name == ref {
+		if _, ok := fields[name]; ok || slices.Contains(importOptional[model], f) || name == ref {
 			continue
 		}
 		problems = append(problems, fmt.Errorf("qoqav1: backend %s: %s has no field %s, which the import of %s writes: install the module that adds it, or map the name in ModelSettings.Fields", e.b.Name, local, name, model))

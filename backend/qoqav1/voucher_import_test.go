@@ -40,3 +40,25 @@ func TestVoucherImport(t *testing.T) {
 	assert.Equal(t, false, v["active"])
 	assert.Equal(t, 2, w.erp.Count("qoqa.voucher"))
 }
+
+// A voucher OpenERP holds under the code of a QoQa voucher, with no QoQa
+// ID (authored in OpenERP, or made by hand), is that voucher: the import
+// binds it and writes QoQa's values to it, but its name, which QoQa lacks.
+// A voucher of the code that holds another QoQa ID is another one's.
+func TestVoucherFoundByItsCode(t *testing.T) {
+	t.Parallel()
+	w := newImportWorld(t, onlySearched("voucher"))
+	b := seedBuyer(w.qoqa, 1)
+	v := seedVoucher(w.qoqa, b.customer, "GIFT")
+	other := w.erp.Seed("qoqa.voucher", map[string]any{"name": "Old", "code": "GIFT", "qoqa_id": "999", "amount": 5.0})[0]
+	own := w.erp.Seed("qoqa.voucher", map[string]any{"name": "Birthday", "code": "GIFT", "amount": 50.0})[0]
+
+	w.requireSynced()
+
+	assert.Equal(t, own, w.local("voucher", v), "the voucher of the code with no QoQa ID")
+	rec := w.record("qoqa.voucher", own)
+	assert.Equal(t, "Birthday", rec["name"], "it keeps its name")
+	assert.Equal(t, 10.0, rec["amount"], "QoQa's values")
+	assert.Equal(t, 5.0, w.record("qoqa.voucher", other)["amount"], "the other voucher of the code is left alone")
+	assert.Equal(t, 2, w.erp.Count("qoqa.voucher"))
+}

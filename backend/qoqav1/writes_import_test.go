@@ -73,6 +73,7 @@ func TestImportWritesListsWhatTheMappingsWrite(t *testing.T) {
 			})
 			require.NoError(t, err)
 			for field := range out {
+				field = strings.TrimPrefix(field, createOnlyPrefix) // written by a create
 				if !strings.HasPrefix(field, "qoqav1:") {
 					assert.True(t, slices.Contains(importWrites[model], field), "importWrites[%q] lacks %s", model, field)
 				}
