@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -138,19 +139,26 @@ func personName(rec connector.Record) string {
 }
 
 // refID reads the ID of a related QoQa record: "" when there is none (no
-// value, null, or 0, which QoQa's lists also send for none).
+// value, null, or 0, which QoQa's lists also send for none). QoQa's IDs are
+// positive integers, sent as numbers or numeric strings: anything else
+// ("abc", -1, 1.5, a list) is an error, which the caller reports on the
+// field, rather than an ID that a dependency's import would fail to read
+// without naming where it came from.
 func refID(v any) (string, error) {
 	if v == nil {
 		return "", nil
 	}
-	id, err := connector.ID(v)
+	n, err := connector.Int(v)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("not a QoQa ID: %w", err)
 	}
-	if id == "0" {
+	switch {
+	case n == 0:
 		return "", nil
+	case n < 0:
+		return "", fmt.Errorf("not a QoQa ID: %d is negative", n)
 	}
-	return id, nil
+	return strconv.FormatInt(n, 10), nil
 }
 
 // dep names a field of a record that points at a record of model.
