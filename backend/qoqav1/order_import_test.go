@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qoqasync/qoqasync/backend/qoqav1"
 	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/openerp"
 	"github.com/qoqasync/qoqasync/qoqa"
 )
 
@@ -200,6 +202,33 @@ func TestOrderImportedOnce(t *testing.T) {
 		w.requireSynced()
 		assert.Equal(t, before, w.erpWrites(), "a cancelled order is cancelled once")
 	})
+	// Whether the order was imported is its binding's to say: editing
+	// its references changes nothing; and an order whose binding was
+	// lost is found by its reference.
+	for name, lose := range map[string]func(t *testing.T, w *world, id int64){
+		"cancelled after its references were edited": func(t *testing.T, w *world, id int64) {
+			require.NoError(t, w.oc.Write(w.ctx, "sale.order", []int64{id}, openerp.Values{"client_order_ref": "PO-7", "origin": "phone"}, nil))
+		},
+		"cancelled after its binding was lost": func(t *testing.T, w *world, id int64) {
+			require.NoError(t, w.store.Unbind(w.ctx, "order", itoa(id)))
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			w := newImportWorld(t, onlySearched("order"))
+			o := seedOrder(w.qoqa, seedCatalogue(w.qoqa, 1, 1), seedBuyer(w.qoqa, 1), 0, qoqa.OrderPaid)
+			w.requireSynced()
+			id := w.local("order", o)
+			lose(t, w, id)
+
+			w.qoqa.Touch("order", o, map[string]any{"status": qoqa.OrderCancelled})
+			w.requireSynced()
+
+			assert.Equal(t, "cancel", w.record("sale.order", id)["state"])
+			assert.Equal(t, 1, w.erp.Count("sale.order"))
+			assert.Equal(t, id, w.local("order", o))
+		})
+	}
 	t.Run("cancelled before its import", func(t *testing.T) {
 		t.Parallel()
 		w := newImportWorld(t, onlySearched("order"))
