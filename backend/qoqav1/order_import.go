@@ -129,10 +129,15 @@ func (m cancelledOrders) Map(ctx context.Context, mc *connector.MapContext) (map
 }
 
 // orderPartner is the order's partner: its customer's, else its user's
-// (they are the same partner; an order of the history may lack one).
+// (they are the same partner; an order of the history may lack one, or
+// name a former customer of the user, which its successor replaced: see
+// takePartner).
 func orderPartner(ctx context.Context, mc *connector.MapContext) (any, error) {
 	for _, rel := range []dep{{"customer_id", "customer"}, {"user_id", "user"}} {
 		v, err := boundTo(rel.model)(ctx, mc, mc.Record.Fields[rel.field])
+		if rel.model == "customer" && errors.Is(err, connector.ErrNotBound) && mc.Record.Fields["user_id"] != nil {
+			continue
+		}
 		if err != nil {
 			return nil, mc.Err(rel.field, err)
 		}
