@@ -4,7 +4,11 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
+	"github.com/qoqasync/qoqasync/backend"
+	"github.com/qoqasync/qoqasync/backend/qoqav1"
+	"github.com/qoqasync/qoqasync/openerp"
 	"github.com/qoqasync/qoqasync/qoqa"
 )
 
@@ -61,4 +65,27 @@ func TestVoucherFoundByItsCode(t *testing.T) {
 	assert.Equal(t, 10.0, rec["amount"], "QoQa's values")
 	assert.Equal(t, 5.0, w.record("qoqa.voucher", other)["amount"], "the other voucher of the code is left alone")
 	assert.Equal(t, 2, w.erp.Count("qoqa.voucher"))
+}
+
+// An imported voucher's validity goes back to QoQa as QoQa holds it, to
+// the second, while OpenERP's dates still fall on its days; a date changed
+// in OpenERP sends that day, from its start or to its end.
+func TestImportedVoucherValidityWhenADateChanges(t *testing.T) {
+	t.Parallel()
+	w := newImportWorld(t, func(b *backend.Backend) {
+		onlySearched("voucher")(b)
+		s := b.Models["voucher"]
+		s.ExportInterval = qoqav1.DefaultExportIntervals()["voucher"]
+		b.Models["voucher"] = s
+	})
+	v := seedVoucher(w.qoqa, seedBuyer(w.qoqa, 1).customer, "GIFT") // from 2026-02-28 23:00 to 2027-02-28 23:00 UTC
+	w.requireSynced()
+	before, _ := w.qoqa.Record("voucher", v)
+
+	require.NoError(t, w.oc.Write(w.ctx, "qoqa.voucher", []int64{w.local("voucher", v)}, openerp.Values{"date_expire": "2027-06-30"}, nil))
+	w.requireSynced()
+
+	after, _ := w.qoqa.Record("voucher", v)
+	assert.Equal(t, before["start_at"], after["start_at"], "the start OpenERP left as it was")
+	assert.Equal(t, "2027-06-30T23:59:59+0000", after["stop_at"], "the end of the day OpenERP set")
 }
