@@ -491,29 +491,44 @@ func (a *OpenERP) find(ctx context.Context, ref string, values map[string]any, l
 	if a.RefField == "" && a.FindRef == nil {
 		return nil, fmt.Errorf("openerp: %s has no reference field: %w", a.Model, connector.ErrNotFound)
 	}
+	var byRef, byKey openerp.Domain
 	if a.RefField != "" {
-		domain := openerp.Where(a.RefField, "=", ref)
+		byRef = openerp.Where(a.RefField, "=", ref)
 		if a.storedRef(ref) != ref {
-			domain = openerp.Where(a.RefField, "in", []any{a.storedRef(ref), ref})
-		}
-		ids, err := a.search(ctx, domain, limit)
-		if err != nil || len(ids) > 0 || a.FindRef == nil {
-			return ids, err
+			byRef = openerp.Where(a.RefField, "in", []any{a.storedRef(ref), ref})
 		}
 	}
-	domain, err := a.FindRef(ctx, ref, values)
-	if errors.Is(err, connector.ErrNotFound) {
+	if a.FindRef != nil {
+		domain, err := a.FindRef(ctx, ref, values)
+		switch {
+		case err == nil:
+			byKey = domain
+		case !errors.Is(err, connector.ErrNotFound):
+			return nil, fmt.Errorf("openerp: %s: the key of %q: %w", a.Model, ref, err)
+		}
+	}
+	switch {
+	case byKey == nil && byRef == nil:
 		return nil, nil
+	case byKey == nil:
+		return a.search(ctx, byRef, limit)
+	case byRef == nil:
+		return a.search(ctx, byKey, limit)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("openerp: %s: the key of %q: %w", a.Model, ref, err)
+	// A record that holds a reference is some import's: only a record made
+	// by hand is adopted by its key. One search for both, which finds
+	// nothing for most creates; the reference comes first when it finds
+	// any.
+	byKey = openerp.And(byKey, openerp.Where(a.RefField, "in", []any{false, ""}))
+	ids, err := a.search(ctx, openerp.Or(byRef, byKey), limit)
+	if err != nil || len(ids) == 0 {
+		return ids, err
 	}
-	if a.RefField != "" {
-		// A record that holds a reference is some import's: only a record
-		// made by hand is adopted by its key.
-		domain = openerp.And(domain, openerp.Where(a.RefField, "in", []any{false, ""}))
+	exact, err := a.search(ctx, byRef, limit)
+	if err != nil || len(exact) > 0 {
+		return exact, err
 	}
-	return a.search(ctx, domain, limit)
+	return ids, nil
 }
 
 // search returns up to limit (0: every) records of domain, archived ones

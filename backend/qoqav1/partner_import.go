@@ -194,6 +194,12 @@ func (c customerPartner) FindByRef(ctx context.Context, ref string) (string, err
 	return "", fmt.Errorf("qoqav1: %s fills the partner of its user: %w", ref, connector.ErrNotFound)
 }
 
+// FindCandidates implements connector.KeyFinder, as FindByRef does: the
+// adapter's own would search the partners for the customer's reference.
+func (c customerPartner) FindCandidates(context.Context, string, map[string]any) ([]string, error) {
+	return nil, nil
+}
+
 // RefOf implements connector.Finder: the partner keeps its user's reference,
 // not the customer's.
 func (c customerPartner) RefOf(connector.Record) string { return "" }
