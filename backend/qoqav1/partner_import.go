@@ -204,6 +204,30 @@ func (c customerPartner) FindCandidates(context.Context, string, map[string]any)
 // not the customer's.
 func (c customerPartner) RefOf(connector.Record) string { return "" }
 
+// customerPartnerOf is the Converter of a QoQa customer's ID into its
+// partner: the one bound to the customer, or, for a former customer of its
+// user, whose successor took the partner over (see takePartner), the user's
+// partner, which it learns from the customer's user_id on QoQa.
+func customerPartnerOf(customers connector.Adapter) connector.Converter {
+	byCustomer, byUser := boundTo("customer"), boundTo("user")
+	return func(ctx context.Context, mc *connector.MapContext, v any) (any, error) {
+		partner, err := byCustomer(ctx, mc, v)
+		if !errors.Is(err, connector.ErrNotBound) {
+			return partner, err
+		}
+		id, _ := refID(v)
+		rec, readErr := customers.Read(ctx, id)
+		if readErr != nil {
+			return nil, errors.Join(err, fmt.Errorf("read customer %s for its user: %w", id, readErr))
+		}
+		user, idErr := refID(rec.Fields["user_id"])
+		if idErr != nil || user == "" {
+			return nil, err
+		}
+		return byUser(ctx, mc, user)
+	}
+}
+
 // addressTypes turns QoQa's address kinds into OpenERP's partner types.
 var addressTypes = map[string]string{
 	qoqa.AddressBilling:  "invoice",
@@ -218,7 +242,7 @@ func addressImport(e *env) backend.Components {
 	countries := &countryCodes{oc: e.sys.OpenERP, ids: map[string]int64{}}
 	return backend.Components{
 		ImportMapper: connector.Mapping{Model: "address", Rules: []connector.Rule{
-			connector.Field("customer_id", f("parent_id"), boundTo("customer")),
+			connector.Field("customer_id", f("parent_id"), customerPartnerOf(e.remote("customer"))),
 			connector.Field("kind", f("type"), func(ctx context.Context, mc *connector.MapContext, v any) (any, error) {
 				kind, _ := v.(string)
 				if t, ok := addressTypes[kind]; ok {

@@ -157,13 +157,20 @@ func TestFormerCustomerLeavesThePartnerToItsSuccessor(t *testing.T) {
 	err := w.flows.ImportDependency(w.ctx, "customer", b.customer.String(), connector.ImportOptions{Force: true})
 	var nothing *connector.NothingToDoError
 	require.ErrorAs(t, err, &nothing, "the former customer leaves the partner alone")
-	old := seedOrder(w.qoqa, c, b, 0, qoqa.OrderShipped) // of the former customer, never imported
+	// An order of the former customer, never imported, to an address
+	// never imported either.
+	former := b
+	former.shipping = w.qoqa.Seed("address", qoqa.Address{CustomerID: b.customer, Kind: qoqa.AddressShipping, Firstname: "Ada", Lastname: "Buyer",
+		Street: "Quai 3", Zip: "1200", City: "Genève", Country: "CH", IsActive: true})[0]
+	old := seedOrder(w.qoqa, c, former, 0, qoqa.OrderShipped)
 	w.requireSynced()
 
 	assert.Equal(t, partner, w.local("customer", renewed.customer), "the partner stays the new customer's")
 	_, err = w.store.ByRemote(w.ctx, "customer", b.customer.String())
 	assert.ErrorIs(t, err, connector.ErrNotBound)
 	assert.Equal(t, "Ada King", w.record("res.partner", partner)["name"], "with the new customer's name")
-	assert.Equal(t, partner, many2one(w.record("sale.order", w.local("order", old))["partner_id"]), "the former customer's order is the user's")
-	assert.Equal(t, 3, w.erp.Count("res.partner"), "no partner more")
+	so := w.record("sale.order", w.local("order", old))
+	assert.Equal(t, partner, many2one(so["partner_id"]), "the former customer's order is the user's")
+	assert.Equal(t, partner, many2one(w.record("res.partner", many2one(so["partner_shipping_id"]))["parent_id"]), "and so is its new address")
+	assert.Equal(t, 4, w.erp.Count("res.partner"), "the user's partner and three addresses")
 }

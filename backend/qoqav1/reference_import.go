@@ -72,7 +72,7 @@ func (e *env) keepRefs(model string, a *adapter.OpenERP) {
 		a.RefField = ""
 		return
 	}
-	for local, remote := range catalogue[model].naturalKeys {
+	for local, remote := range catalogue[model].naturalKeys { // one per model
 		a.FindRef = naturalKeyFinder(model, e.remote(model), e.field(model, local), remote)
 	}
 	if catalogue[model].byVariants {
@@ -200,7 +200,9 @@ func (e *env) templateFinder(model string) func(ctx context.Context, ref string,
 //
 // A model whose records keep no reference (product templates, unless the
 // backend sets a RefField) is reported on opts.Logger: a create of it whose
-// answer is lost is made again by the retry.
+// answer is lost is made again by the retry (a template is found again
+// through its variants' SKUs, which it has not yet; the first one stays in
+// OpenERP without a variant, and is never sent to QoQa).
 func CheckImports(ctx context.Context, b *backend.Backend, oc *openerp.Client, opts Options) error {
 	e := newEnv(b, Systems{OpenERP: oc})
 	e.opts = opts
