@@ -34,27 +34,34 @@ type OpenERP struct {
 	// the flows, whose hash covers what Read returns.
 	Omit []string
 	// RefField is a char field of Model that Create fills with the
-	// record's reference and FindByRef searches, so that a create whose
-	// answer was lost is found again. Empty: FindByRef finds nothing,
-	// unless FindRef is set.
+	// record's reference and FindByRef searches, exactly, so that a create
+	// whose answer was lost is found again. It must be a field that only
+	// the connector writes (a person who types a reference there makes
+	// the record taken for the connector's). Empty: FindByRef finds
+	// nothing, unless FindRef is set.
 	RefField string
 	// RefModel, when set, is the connector model whose references
 	// RefField keeps as bare remote IDs: connector.Ref(RefModel, id, 0)
-	// is stored as id, as the qoqa_id of the connector's own models or an
-	// order's client_order_ref holds the QoQa ID. RefOf turns a bare ID
-	// back into the reference. A reference of another model or of a later
-	// generation is stored whole, so that none is taken for another. It
-	// suits a field that only one connector model's records fill; the
-	// models that share one (users and addresses are both partners) keep
-	// whole references.
+	// is stored as id, as the qoqa_id of the connector's own models holds
+	// the QoQa ID. RefOf turns a bare ID back into the reference. A
+	// reference of another model or of a later generation is stored
+	// whole, so that none is taken for another. It suits a field that
+	// only one connector model's records fill and nobody types in; the
+	// others keep whole references, which nobody types by chance.
 	RefModel string
-	// FindRef, when set, is what FindByRef searches for a reference
-	// instead of RefField: a natural key, such as the default_code of a
-	// variant that is its QoQa SKU, which the function may read the remote
-	// record to learn. It returns connector.ErrNotFound (wrapped) when the
-	// reference has no key. The mapped values hold the key, so Create
-	// writes no reference for it.
-	FindRef func(ctx context.Context, ref string) (openerp.Domain, error)
+	// FindRef, when set, is a natural key: what the record holds of the
+	// remote record, such as the default_code of a variant that is its
+	// QoQa SKU, or a shop's name. It returns the domain of the records
+	// that hold the key of a reference, or connector.ErrNotFound (wrapped)
+	// when the reference has none. values are what a create under ref
+	// would write, which hold the key (nil when FindByRef asks, without
+	// them: the function may then read the remote record to learn it).
+	//
+	// Without RefField, the key is how a record is found again: the
+	// mapped values hold it, so Create writes no reference. With RefField,
+	// it only adopts a record made by hand: it is searched when RefField
+	// finds nothing, among the records whose RefField is empty.
+	FindRef func(ctx context.Context, ref string, values map[string]any) (openerp.Domain, error)
 	// Context goes with every call.
 	Context openerp.Context
 	// Languages are the languages of translatable fields (fr_FR, de_DE);
@@ -79,7 +86,7 @@ type OpenERP struct {
 
 var (
 	_ connector.Adapter       = (*OpenERP)(nil)
-	_ connector.Finder        = (*OpenERP)(nil)
+	_ connector.KeyFinder     = (*OpenERP)(nil)
 	_ connector.Archiver      = (*OpenERP)(nil)
 	_ connector.ActiveChecker = (*OpenERP)(nil)
 )
@@ -458,32 +465,84 @@ func (a *OpenERP) storedRef(ref string) string {
 }
 
 // FindByRef implements connector.Finder, archived records included: the
-// record whose RefField holds ref (bare or whole, see RefModel), or the
-// one FindRef's domain matches.
+// first of FindCandidates, asked without the values of a create.
 func (a *OpenERP) FindByRef(ctx context.Context, ref string) (string, error) {
-	var domain openerp.Domain
-	switch {
-	case a.FindRef != nil:
-		d, err := a.FindRef(ctx, ref)
-		if err != nil {
-			return "", fmt.Errorf("openerp: %s: the key of %q: %w", a.Model, ref, err)
-		}
-		domain = d
-	case a.RefField == "":
-		return "", fmt.Errorf("openerp: %s has no reference field: %w", a.Model, connector.ErrNotFound)
-	case a.storedRef(ref) != ref:
-		domain = openerp.Where(a.RefField, "in", []any{a.storedRef(ref), ref})
-	default:
-		domain = openerp.Where(a.RefField, "=", ref)
-	}
-	ids, err := a.Client.Search(ctx, a.Model, domain, openerp.SearchOptions{Limit: 1, Context: a.Context.WithActiveTest(false)})
+	ids, err := a.find(ctx, ref, nil, 1)
 	if err != nil {
-		return "", openerpError(err)
+		return "", err
 	}
 	if len(ids) == 0 {
 		return "", fmt.Errorf("openerp: %s: no record for %q: %w", a.Model, ref, connector.ErrNotFound)
 	}
-	return strconv.FormatInt(ids[0], 10), nil
+	return ids[0], nil
+}
+
+// FindCandidates implements connector.KeyFinder, archived records
+// included, oldest first: the records whose RefField holds ref (bare or
+// whole, see RefModel); when none does, those FindRef's domain matches
+// for values (of them, with RefField, those whose RefField is empty).
+func (a *OpenERP) FindCandidates(ctx context.Context, ref string, values map[string]any) ([]string, error) {
+	return a.find(ctx, ref, values, 0)
+}
+
+// find returns up to limit (0: every) records that ref finds; see
+// FindCandidates.
+func (a *OpenERP) find(ctx context.Context, ref string, values map[string]any, limit int) ([]string, error) {
+	if a.RefField == "" && a.FindRef == nil {
+		return nil, fmt.Errorf("openerp: %s has no reference field: %w", a.Model, connector.ErrNotFound)
+	}
+	var byRef, byKey openerp.Domain
+	if a.RefField != "" {
+		byRef = openerp.Where(a.RefField, "=", ref)
+		if a.storedRef(ref) != ref {
+			byRef = openerp.Where(a.RefField, "in", []any{a.storedRef(ref), ref})
+		}
+	}
+	if a.FindRef != nil {
+		domain, err := a.FindRef(ctx, ref, values)
+		switch {
+		case err == nil:
+			byKey = domain
+		case !errors.Is(err, connector.ErrNotFound):
+			return nil, fmt.Errorf("openerp: %s: the key of %q: %w", a.Model, ref, err)
+		}
+	}
+	switch {
+	case byKey == nil && byRef == nil:
+		return nil, nil
+	case byKey == nil:
+		return a.search(ctx, byRef, limit)
+	case byRef == nil:
+		return a.search(ctx, byKey, limit)
+	}
+	// A record that holds a reference is some import's: only a record made
+	// by hand is adopted by its key. One search for both, which finds
+	// nothing for most creates; the reference comes first when it finds
+	// any.
+	byKey = openerp.And(byKey, openerp.Where(a.RefField, "in", []any{false, ""}))
+	ids, err := a.search(ctx, openerp.Or(byRef, byKey), limit)
+	if err != nil || len(ids) == 0 {
+		return ids, err
+	}
+	exact, err := a.search(ctx, byRef, limit)
+	if err != nil || len(exact) > 0 {
+		return exact, err
+	}
+	return ids, nil
+}
+
+// search returns up to limit (0: every) records of domain, archived ones
+// included, oldest first.
+func (a *OpenERP) search(ctx context.Context, domain openerp.Domain, limit int) ([]string, error) {
+	found, err := a.Client.Search(ctx, a.Model, domain, openerp.SearchOptions{Limit: limit, Order: "id asc", Context: a.Context.WithActiveTest(false)})
+	if err != nil {
+		return nil, openerpError(err)
+	}
+	ids := make([]string, len(found))
+	for i, n := range found {
+		ids[i] = strconv.FormatInt(n, 10)
+	}
+	return ids, nil
 }
 
 // fieldTypes learns the model's field types, to tell a boolean's False from

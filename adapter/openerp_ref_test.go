@@ -15,8 +15,8 @@ import (
 )
 
 // A reference field that belongs to one connector model keeps the bare QoQa
-// ID, as the qoqa_id of the connector's models and an order's
-// client_order_ref hold it; the flows still see whole references.
+// ID, as the qoqa_id of the connector's models holds it; the flows still
+// see whole references.
 func TestOpenERPRefModelStoresTheBareID(t *testing.T) {
 	t.Parallel()
 	s := newOpenERPServer(t)
@@ -66,7 +66,10 @@ func TestOpenERPFindRefSearchesANaturalKey(t *testing.T) {
 	s := newOpenERPServer(t)
 	skus := map[string]string{"variation/5": "LAMP-RED"}
 	a := &adapter.OpenERP{Client: newOpenERPClient(t, s), Model: "product.product", Fields: []string{"default_code"},
-		FindRef: func(ctx context.Context, ref string) (openerp.Domain, error) {
+		FindRef: func(ctx context.Context, ref string, values map[string]any) (openerp.Domain, error) {
+			if values != nil {
+				return openerp.Where("default_code", "=", values["default_code"]), nil
+			}
 			sku, ok := skus[ref]
 			if !ok {
 				return nil, connector.ErrNotFound
@@ -92,8 +95,18 @@ func TestOpenERPFindRefSearchesANaturalKey(t *testing.T) {
 	_, err = a.FindByRef(ctx, "variation/6")
 	assert.ErrorIs(t, err, connector.ErrNotFound, "a reference FindRef knows nothing of is not found")
 
+	// With the values of a create, the key is theirs, and every record
+	// that holds it is a candidate, oldest first.
+	twin := s.Seed("product.product", map[string]any{"default_code": "LAMP-RED", "active": false})[0]
+	found2, err := a.FindCandidates(ctx, "variation/6", map[string]any{"default_code": "LAMP-RED"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{id, strconv.FormatInt(twin, 10)}, found2)
+	none, err := a.FindCandidates(ctx, "variation/6", map[string]any{"default_code": "LAMP-BLUE"})
+	require.NoError(t, err)
+	assert.Empty(t, none)
+
 	broken := errors.New("QoQa is unreachable")
-	a.FindRef = func(context.Context, string) (openerp.Domain, error) { return nil, broken }
+	a.FindRef = func(context.Context, string, map[string]any) (openerp.Domain, error) { return nil, broken }
 	_, err = a.FindByRef(ctx, "variation/5")
 	assert.ErrorIs(t, err, broken)
 	assert.NotErrorIs(t, err, connector.ErrNotFound, "a failed look-up is no proof that the record is new")
@@ -123,4 +136,37 @@ func TestOpenERPOmit(t *testing.T) {
 	ha, err := connector.HashFields(after.Fields)
 	require.NoError(t, err)
 	assert.Equal(t, hb, ha, "a new variant leaves its template as it was")
+}
+
+// With both a RefField and a natural key, the reference finds the records an
+// import made, and the key adopts only a record made by hand: one whose
+// RefField is empty, never one that holds another reference.
+func TestOpenERPRefFieldThenNaturalKey(t *testing.T) {
+	t.Parallel()
+	s := newOpenERPServer(t)
+	a := &adapter.OpenERP{Client: newOpenERPClient(t, s), Model: "qoqa.voucher", Fields: []string{"code", "qoqa_id"}, RefField: "qoqa_id", RefModel: "voucher",
+		FindRef: func(ctx context.Context, ref string, values map[string]any) (openerp.Domain, error) {
+			return openerp.Where("code", "=", values["code"]), nil
+		}}
+	ctx := context.Background()
+	other := s.Seed("qoqa.voucher", map[string]any{"code": "GIFT", "qoqa_id": "41"})[0]
+	cleared := s.Seed("qoqa.voucher", map[string]any{"code": "GIFT", "qoqa_id": ""})[0]
+	handMade := s.Seed("qoqa.voucher", map[string]any{"code": "GIFT"})[0]
+
+	found, err := a.FindCandidates(ctx, connector.Ref("voucher", "42", 0), map[string]any{"code": "GIFT"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{strconv.FormatInt(cleared, 10), strconv.FormatInt(handMade, 10)}, found,
+		"the records of that code that hold no reference, not voucher 41's")
+
+	id, err := a.Create(ctx, connector.Ref("voucher", "42", 0), map[string]any{"code": "GIFT"})
+	require.NoError(t, err)
+	n, _ := strconv.ParseInt(id, 10, 64)
+	stored, _ := s.Get("qoqa.voucher", n, "")
+	assert.Equal(t, "42", stored["qoqa_id"], "a create writes the reference, beside the key")
+	found, err = a.FindCandidates(ctx, connector.Ref("voucher", "42", 0), map[string]any{"code": "GIFT"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{id}, found, "the reference, once written, is what finds the record")
+	first, err := a.FindByRef(ctx, connector.Ref("voucher", "41", 0))
+	require.NoError(t, err)
+	assert.Equal(t, strconv.FormatInt(other, 10), first)
 }

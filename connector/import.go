@@ -252,24 +252,55 @@ func (f *ImportFlow) create(ctx context.Context, rec Record, values map[string]a
 // reference, unless an earlier attempt did.
 func (f *ImportFlow) findOrCreate(ctx context.Context, remoteID string, values map[string]any) (string, bool, error) {
 	ref := Ref(f.Model, remoteID, 0)
-	if finder, ok := f.Local.(Finder); ok {
-		id, err := finder.FindByRef(ctx, ref)
-		switch {
-		case err == nil:
-			f.logger().Info("found the record of an earlier create", "model", f.Model, "remote_id", remoteID, "local_id", id)
-			if err := f.Local.Update(ctx, id, values); err != nil {
-				return "", false, fmt.Errorf("import %s %s: update local %s: %w", f.Model, remoteID, id, err)
-			}
-			return id, false, nil
-		case !errors.Is(err, ErrNotFound):
-			return "", false, fmt.Errorf("import %s %s: find by ref: %w", f.Model, remoteID, err)
+	id, err := f.findEarlier(ctx, remoteID, ref, values)
+	switch {
+	case err == nil:
+		f.logger().Info("found the record of an earlier create", "model", f.Model, "remote_id", remoteID, "local_id", id)
+		if err := f.Local.Update(ctx, id, values); err != nil {
+			return "", false, fmt.Errorf("import %s %s: update local %s: %w", f.Model, remoteID, id, err)
 		}
+		return id, false, nil
+	case !errors.Is(err, ErrNotFound):
+		return "", false, fmt.Errorf("import %s %s: find by ref: %w", f.Model, remoteID, err)
 	}
-	id, err := f.Local.Create(ctx, ref, values)
+	id, err = f.Local.Create(ctx, ref, values)
 	if err != nil {
 		return "", false, fmt.Errorf("import %s %s: create: %w", f.Model, remoteID, err)
 	}
 	return id, true, nil
+}
+
+// findEarlier finds the local record that an earlier create under ref
+// made (or, for a KeyFinder, that holds the key of values), or ErrNotFound.
+// A record bound to another remote record is not this one's, whatever its
+// key says: taking it would write over that record, then fail to bind.
+func (f *ImportFlow) findEarlier(ctx context.Context, remoteID, ref string, values map[string]any) (string, error) {
+	var ids []string
+	switch finder := f.Local.(type) {
+	case KeyFinder:
+		found, err := finder.FindCandidates(ctx, ref, values)
+		if err != nil {
+			return "", err
+		}
+		ids = found
+	case Finder:
+		id, err := finder.FindByRef(ctx, ref)
+		if err != nil {
+			return "", err
+		}
+		ids = []string{id}
+	}
+	for _, id := range ids {
+		b, bound, err := lookup(f.Binder.ByLocal(ctx, f.Model, id))
+		if err != nil {
+			return "", err
+		}
+		if !bound || b.RemoteID == remoteID {
+			return id, nil
+		}
+		f.logger().Info("a record found by the reference is bound to another remote record: not taken", "model", f.Model, "remote_id", remoteID, "local_id", id, "bound_to", b.RemoteID)
+	}
+	return "", fmt.Errorf("%s: no unbound record for %q: %w", f.Model, ref, ErrNotFound)
 }
 
 // recreate creates again the local record of b, deleted locally, as the

@@ -82,6 +82,20 @@ type Finder interface {
 	RefOf(rec Record) string
 }
 
+// KeyFinder is a Finder whose references may also match records that no
+// create under them made: a natural key (a variant's SKU, a shop's name, a
+// voucher's code) that a record made by hand holds too, or that records of
+// several remote ones share. Before it creates, the import flow asks it for
+// every record that may be the one (values are what the create would
+// write, which hold the key), and takes the first that no other remote
+// record is bound to: a record is never taken for two.
+type KeyFinder interface {
+	Finder
+	// FindCandidates returns the records that may be the one a create
+	// under ref with values made, best first; none is an empty list.
+	FindCandidates(ctx context.Context, ref string, values map[string]any) ([]string, error)
+}
+
 // Archiver is an Adapter that can archive a record instead of deleting it.
 type Archiver interface {
 	Archive(ctx context.Context, id string) error

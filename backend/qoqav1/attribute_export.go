@@ -124,6 +124,19 @@ func (s *attributeSets) moreFields(ctx context.Context) ([]string, []string, err
 	return slices.Clone(s.fields), slices.Clone(s.translatable), nil
 }
 
+// hasField reports whether the model has the field name, reading its
+// fields first when they were never read.
+func (s *attributeSets) hasField(ctx context.Context, name string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.has == nil {
+		if err := s.load(ctx); err != nil {
+			return false, err
+		}
+	}
+	return s.has[name], nil
+}
+
 // of returns the attributes of the set of rec (setField holds it) that the
 // model has; none for a record without a set.
 func (s *attributeSets) of(ctx context.Context, rec connector.Record, setField string) ([]attribute, error) {

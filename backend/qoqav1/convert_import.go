@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,6 +73,35 @@ func utcDate(ctx context.Context, mc *connector.MapContext, v any) (any, error) 
 	return t.(time.Time).Format(connector.DateOnly), nil
 }
 
+// createOnlyPrefix starts the key of a mapped value that only a create
+// writes (see createOnly).
+const createOnlyPrefix = "qoqav1:create:"
+
+// createOnly is the key under which an import mapping puts the value of the
+// OpenERP field field that a create writes and an update leaves as it is:
+// the update of a bound record, and that of a record found again by its
+// natural key before a create (a variant made by hand keeps its template, a
+// voucher authored in OpenERP its name). The local adapters of the models
+// that use it write it through valuesFor.
+func createOnly(field string) string { return createOnlyPrefix + field }
+
+// valuesFor returns the values a create (create true) or an update writes
+// of values: a create writes the values of createOnly keys to their
+// fields, an update leaves them out.
+func valuesFor(values map[string]any, create bool) map[string]any {
+	out := make(map[string]any, len(values))
+	for k, v := range values {
+		field, ok := strings.CutPrefix(k, createOnlyPrefix)
+		switch {
+		case !ok:
+			out[k] = v
+		case create:
+			out[field] = v
+		}
+	}
+	return out
+}
+
 // constant sets the target field to v.
 func constant(to string, v any) connector.Rule {
 	return connector.Compute(to, func(context.Context, *connector.MapContext) (any, error) { return v, nil })
@@ -109,19 +139,26 @@ func personName(rec connector.Record) string {
 }
 
 // refID reads the ID of a related QoQa record: "" when there is none (no
-// value, null, or 0, which QoQa's lists also send for none).
+// value, null, or 0, which QoQa's lists also send for none). QoQa's IDs are
+// positive integers, sent as numbers or numeric strings: anything else
+// ("abc", -1, 1.5, a list) is an error, which the caller reports on the
+// field, rather than an ID that a dependency's import would fail to read
+// without naming where it came from.
 func refID(v any) (string, error) {
 	if v == nil {
 		return "", nil
 	}
-	id, err := connector.ID(v)
+	n, err := connector.Int(v)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("not a QoQa ID: %w", err)
 	}
-	if id == "0" {
+	switch {
+	case n == 0:
 		return "", nil
+	case n < 0:
+		return "", fmt.Errorf("not a QoQa ID: %d is negative", n)
 	}
-	return id, nil
+	return strconv.FormatInt(n, 10), nil
 }
 
 // dep names a field of a record that points at a record of model.

@@ -2,6 +2,7 @@ package qoqav1
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -74,4 +75,28 @@ func TestIsActive(t *testing.T) {
 	}
 	_, err := m.Map(context.Background(), &connector.MapContext{Record: connector.Record{ID: "1", Fields: map[string]any{"is_active": "yes"}}})
 	assert.ErrorContains(t, err, "map user 1, field is_active")
+}
+
+// A relation holds a QoQa ID, a positive integer sent as a number or a
+// numeric string, or nothing (null, 0); anything else is an error.
+func TestRefID(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   any
+		want string
+		bad  bool
+	}{
+		{in: 12.0, want: "12"}, {in: int64(12), want: "12"}, {in: "12", want: "12"}, {in: " 12 ", want: "12"}, {in: json.Number("12"), want: "12"},
+		{in: nil, want: ""}, {in: 0.0, want: ""}, {in: "0", want: ""},
+		{in: "abc", bad: true}, {in: -1.0, bad: true}, {in: "-1", bad: true}, {in: 1.5, bad: true}, {in: "", bad: true},
+		{in: true, bad: true}, {in: []any{12.0}, bad: true}, {in: map[string]any{"id": 12.0}, bad: true},
+	} {
+		got, err := refID(tc.in)
+		if tc.bad {
+			assert.Error(t, err, "%#v", tc.in)
+			continue
+		}
+		require.NoError(t, err, "%#v", tc.in)
+		assert.Equal(t, tc.want, got, "%#v", tc.in)
+	}
 }

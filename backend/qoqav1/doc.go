@@ -74,9 +74,11 @@
 // attribute.option, read through the relation of the attribute's field)
 // and "offer_position" (qoqa.offer.position).
 //
-// Products, variations and offers that an import created (QoQa's history,
-// told by the reference the import wrote in the model's RefField) are never
-// exported back. A record QoQa refuses fails its job with QoQa's message,
+// Products, variations and offers that an import brought in (QoQa's
+// history, told by their bindings, which only imports wrote, or by the
+// reference an import wrote in the model's RefField) are never exported
+// back, edited or not; nor is a variant added to a template of the history.
+// A template is created on QoQa with its first variant, never alone. A record QoQa refuses fails its job with QoQa's message,
 // which names the field, after the model and the OpenERP ID; the other
 // jobs go on.
 //
@@ -90,5 +92,13 @@
 // nothing of the catalogue (shipping, vouchers) in Options, unless the
 // database uses DefaultLineProducts. Every import writes the QoQa
 // reference of what it creates in the create itself (ModelSettings.RefField
-// says where), so that a retry finds it instead of making a second one.
+// says where), so that a retry finds it instead of making a second one: the
+// qoqa_id of the connector's models (the bare QoQa ID), a field of a
+// standard model that only the connector fills (the whole reference, as an
+// order's origin holds order/12), or a natural key that the mapping writes
+// (a variant's SKU, a shop's name). A natural key also adopts a record made
+// by hand (an OpenERP voucher of the code, a variant of the SKU and its
+// template), but never one bound to another QoQa record. A cancelled order
+// is cancelled in OpenERP when it is bound, and skipped when it was never
+// imported.
 package qoqav1

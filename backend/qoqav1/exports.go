@@ -77,18 +77,33 @@ func fieldNames(e *env, model string) func(name string) string {
 	return s.Field
 }
 
-// authoredOnly keeps a record that an import created from being exported:
-// products, variations and offers of QoQa's history exist in OpenERP only so
-// that past orders land complete, and are never sent back. The import wrote
-// its reference in the record (see connector.Ref), which RefOf reads; a
-// record authored in OpenERP has none.
+// authoredOnly keeps a record of QoQa's history from being exported:
+// products, variations and offers that an import brought in exist in
+// OpenERP only so that past orders land complete, and are never sent back,
+// edited or not (QoQa's update replaces the whole record: it would erase
+// what OpenERP does not sync, such as the translations of other
+// languages). Such a record is told by what is always there:
 //
-// The engine skips such a record while it is not bound; this skips it for
-// good, edited or not. The skip is the mapper's NothingToDo, which ends the
-// job as done with its reason before anything is sent.
+//   - its binding, once it is bound: a pair that imports wrote and no export
+//     ever did (importedOnly), which the imports of these models keep so
+//     (see historyImport);
+//   - the reference its import wrote, where the model keeps one (an
+//     offer's qoqa_id, a template's x_ field): connector.Finder's RefOf,
+//     which the engine also reads before it would create the record on
+//     QoQa;
+//   - for a record not bound, what the model says of it (unbound): a
+//     template with no variant, which no person makes but an import whose
+//     create answer was lost leaves behind; a variant of a template of the
+//     history.
+//
+// The skip is the mapper's NothingToDo, which ends the job as done with its
+// reason before anything is sent.
 type authoredOnly struct {
 	model string
 	local connector.Finder
+	// unbound, when set, returns a reason not to export a record that is
+	// not bound (nor created on QoQa yet).
+	unbound func(ctx context.Context, mc *connector.MapContext) (string, error)
 	connector.Mapper
 }
 
@@ -96,6 +111,57 @@ type authoredOnly struct {
 func (m authoredOnly) Map(ctx context.Context, mc *connector.MapContext) (map[string]any, error) {
 	if model, remoteID, _, ok := connector.ParseRef(m.local.RefOf(mc.Record)); ok && model == m.model {
 		return nil, connector.NothingToDo("%s %s came from QoQa (%s %s) and is never exported back", m.model, mc.Record.ID, model, remoteID)
+	}
+	b, err := mc.Binder.ByLocal(ctx, m.model, mc.Record.ID)
+	switch {
+	case err == nil && importedOnly(b):
+		return nil, connector.NothingToDo("%s %s came from QoQa's history (%s %s, imported and never exported) and is never exported back", m.model, mc.Record.ID, m.model, b.RemoteID)
+	case errors.Is(err, connector.ErrNotBound) && m.unbound != nil:
+		reason, err := m.unbound(ctx, mc)
+		if err != nil {
+			return nil, err
+		}
+		if reason != "" {
+			return nil, connector.NothingToDo("%s %s %s", m.model, mc.Record.ID, reason)
+		}
+	case err != nil && !errors.Is(err, connector.ErrNotBound):
+		return nil, err
+	}
+	return m.Mapper.Map(ctx, mc)
+}
+
+// importedOnly reports whether the pair b was written by imports only: its
+// OpenERP record was created (or found again) by the import of a QoQa
+// record, and no export has written the QoQa record since. The flows keep
+// the hash of what each direction last wrote, and an export's empties the
+// import's (and the other way round): ImportHash set and ExportHash empty is
+// a pair whose last write was an import's, and of the models of the
+// history, whose imports never write a pair an export wrote (see
+// historyImport), a pair no export ever wrote. A pair whose first write is
+// under way has neither.
+func importedOnly(b connector.Binding) bool { return b.ImportHash != "" && b.ExportHash == "" }
+
+// historyImport is the import mapper of a model authored in OpenERP
+// (products, variations, offers), which an import brings in only as QoQa's
+// history: it leaves alone a record that an export wrote (one authored in
+// OpenERP, bound), which QoQa's copy follows, so that a forced import or a
+// search of the model never turns an authored record into history that
+// authoredOnly no longer exports.
+type historyImport struct {
+	model string
+	connector.Mapper
+}
+
+// Map implements connector.Mapper.
+func (m historyImport) Map(ctx context.Context, mc *connector.MapContext) (map[string]any, error) {
+	if !mc.Create {
+		b, err := mc.Binder.ByRemote(ctx, m.model, mc.Record.ID)
+		switch {
+		case err == nil && b.ExportHash != "":
+			return nil, connector.NothingToDo("%s %s is authored in OpenERP (%s %s), which its QoQa record follows: the import does not write over it", m.model, mc.Record.ID, m.model, b.LocalID)
+		case err != nil && !errors.Is(err, connector.ErrNotBound):
+			return nil, err
+		}
 	}
 	return m.Mapper.Map(ctx, mc)
 }

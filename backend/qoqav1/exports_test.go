@@ -108,6 +108,7 @@ func TestExportsFollowTheBackendsNames(t *testing.T) {
 	})
 	gift := w.erp.Seed("x.gift", map[string]any{"code": "G", "x_value": 12.5})[0]
 	lamp := w.erp.Seed("product.template", map[string]any{"name": "Lampe", "x_web_text": "Une lampe", "x_label": "Lumo", "description_sale": "not this one"})[0]
+	seedVariant(w, lamp)
 	order := w.qoqa.Seed("order", qoqa.Order{Status: "paid"})[0]
 	partner := w.erp.Seed("res.partner", map[string]any{"name": "Ada"})[0]
 	sale := w.erp.Seed("sale.order", map[string]any{"partner_id": partner})[0]

@@ -14,19 +14,23 @@ import (
 // that exist only on QoQa (they were sold before OpenERP authored them, or
 // by hand): the order imports them first, so that it lands complete.
 //
-// Those records are never exported back. An import binds what it creates
-// and, for a model synced both ways, remembers what it wrote (the flow's
-// TwoWay read-back), so that an export finds nothing changed; and its
-// create carries the QoQa reference, which the export flow reads
-// (connector.Finder's RefOf) before it would create a record on QoQa. A
-// template is read without its list of variants (the catalogue's omit), so
-// that the variants an import adds do not make it look changed; and a
-// record archived on QoQa lands archived, which the engine records as no
-// deletion to apply.
+// Those records are never exported back, edited in OpenERP or not (see
+// authoredOnly): their bindings say that imports wrote them and no export
+// did; where the model keeps a reference (an offer's qoqa_id), the create
+// carries it; a template that an import made but could not bind (its create
+// answer lost) has no variant, and is not created on QoQa; and a variant of
+// a template of the history belongs to it. An import also remembers what it
+// wrote (the flow's TwoWay read-back), so that an export finds nothing
+// changed. A template is read without its list of variants (the
+// catalogue's omit), so that the variants an import adds do not make it
+// look changed; and a record archived on QoQa lands archived, which the
+// engine records as no deletion to apply.
 //
 // Offers, products and variations are authored in OpenERP: their imports
-// write only what the history needs, and write their children (an offer's
-// positions) on create only.
+// write only what the history needs, write their children (an offer's
+// positions) and a variant's template on create only, and leave alone a
+// record an export wrote (historyImport). A variant that OpenERP holds under
+// a QoQa SKU is found by it, and its template through it (templateFinder).
 
 // dealImport maps a QoQa deal to a qoqa.deal: its title, in each language.
 func dealImport(e *env) backend.Components {
@@ -41,7 +45,7 @@ func dealImport(e *env) backend.Components {
 func offerImport(e *env) backend.Components {
 	f := func(name string) string { return e.field("offer", name) }
 	return backend.Components{
-		ImportMapper: connector.Mapping{Model: "offer", Rules: []connector.Rule{
+		ImportMapper: historyImport{model: "offer", Mapper: connector.Mapping{Model: "offer", Rules: []connector.Rule{
 			connector.Field("translations", f("name"), adapter.QoQaTranslated("title")),
 			connector.Field("translations", f("description"), adapter.QoQaTranslated("content")),
 			connector.Field("shop_id", f("shop_id"), boundTo("shop")),
@@ -51,7 +55,7 @@ func offerImport(e *env) backend.Components {
 			isActive(f("active")),
 			connector.Field("currency", f("currency")),
 			connector.OnCreate(connector.Compute(f("position_ids"), offerPositions)),
-		}},
+		}}},
 		ImportDependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
 			deps, err := dependencies("offer", dep{"shop_id", "shop"}, dep{"deal_id", "deal"})(ctx, rec)
 			if err != nil {
@@ -103,7 +107,7 @@ func offerPositions(ctx context.Context, mc *connector.MapContext) (any, error) 
 func productImport(e *env) backend.Components {
 	f := func(name string) string { return e.field("product", name) }
 	return backend.Components{
-		ImportMapper: connector.Mapping{Model: "product", Rules: []connector.Rule{
+		ImportMapper: historyImport{model: "product", Mapper: connector.Mapping{Model: "product", Rules: []connector.Rule{
 			connector.Field("translations", f("name"), adapter.QoQaTranslated("name")),
 			connector.Field("translations", f("description_sale"), adapter.QoQaTranslated("description")),
 			isActive(f("active")),
@@ -112,21 +116,24 @@ func productImport(e *env) backend.Components {
 				return mc.Err("translations", fmt.Errorf("%w: a product needs a name in one of %v", errNoValue, mc.Languages))
 			}
 			return nil
-		}},
+		}}},
 	}
 }
 
 // variationImport maps a QoQa variation to a variant of its product's
-// template, found again by its SKU (see the catalogue's natural keys).
+// template, found again by its SKU (see the catalogue's natural keys). Its
+// template is written by the create only: a variant found by its SKU (made
+// by hand, or bound once and its binding lost) is never moved to another
+// template, which would leave its own without it.
 func variationImport(e *env) backend.Components {
 	f := func(name string) string { return e.field("variation", name) }
 	return backend.Components{
-		ImportMapper: connector.Mapping{Model: "variation", Rules: []connector.Rule{
-			connector.Field("product_id", f("product_tmpl_id"), boundTo("product")),
+		ImportMapper: historyImport{model: "variation", Mapper: connector.Mapping{Model: "variation", Rules: []connector.Rule{
+			connector.Field("product_id", createOnly(f("product_tmpl_id")), boundTo("product")),
 			connector.Field("sku", f("default_code")),
 			connector.Field("ean", f("ean13"), validEAN),
 			isActive(f("active")),
-		}},
+		}}},
 		ImportDependencies: dependencies("variation", dep{"product_id", "product"}),
 	}
 }

@@ -107,3 +107,73 @@ func bothWays(models ...string) func(t *testing.T, reg *backend.Registry) string
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A variant found by its SKU keeps its template, whichever template the
+// variation's product is bound to: variants that OpenERP holds, made by
+// hand, on two templates for the variations of one QoQa product stay where
+// they are, and the product is bound to the first template.
+func TestVariantsFoundBySKUStayOnTheirTemplates(t *testing.T) {
+	t.Parallel()
+	w := newImportWorld(t, onlySearched("order"))
+	c := seedCatalogue(w.qoqa, 1, 2)
+	var templates, variants []int64
+	for i := range 2 {
+		tmpl := w.erp.Seed("product.template", map[string]any{"name": "Lampe " + strconv.Itoa(i)})[0]
+		templates = append(templates, tmpl)
+		variants = append(variants, w.erp.Seed("product.product", map[string]any{"product_tmpl_id": tmpl, "default_code": "LAMP-1-" + strconv.Itoa(i)})[0])
+	}
+	count := w.erp.Count("product.template")
+
+	for _, v := range c.variations {
+		require.NoError(t, w.flows.ImportDependency(w.ctx, "variation", v.String(), connector.ImportOptions{}))
+	}
+
+	assert.Equal(t, templates[0], w.local("product", c.product))
+	for i, v := range c.variations {
+		assert.Equal(t, variants[i], w.local("variation", v))
+		assert.Equal(t, templates[i], many2one(w.record("product.product", variants[i])["product_tmpl_id"]), "variant %d stays on its template", i)
+	}
+	assert.Equal(t, count, w.erp.Count("product.template"), "no copy of a template")
+}
+
+// A variant added in OpenERP to a template of QoQa's history is part of
+// that history: it is not sent to QoQa as a new variation of QoQa's
+// product.
+func TestVariantAddedToAHistoryTemplateIsNotExported(t *testing.T) {
+	t.Parallel()
+	w := newHistoryWorld(t)
+	c := seedCatalogue(w.qoqa, 1, 1)
+	seedOrder(w.qoqa, c, seedBuyer(w.qoqa, 1), 0, qoqa.OrderShipped)
+	w.requireSynced()
+
+	added := w.erp.Seed("product.product", map[string]any{"product_tmpl_id": w.local("product", c.product), "default_code": "LAMP-1-NEW"})[0]
+	w.requireSynced()
+
+	assert.Zero(t, w.qoqa.Calls("variation", "POST")+w.qoqa.Calls("product", "PUT"), "nothing is sent to QoQa")
+	_, err := w.store.ByLocal(w.ctx, "variation", itoa(added))
+	assert.ErrorIs(t, err, connector.ErrNotBound)
+}
+
+// The import of a product, variation or offer that OpenERP authored and
+// exported (a forced import, or a search the host gave the model) does not
+// write QoQa's copy over OpenERP's record: it would make the record look
+// like QoQa's history, which is never exported again.
+func TestImportLeavesAnAuthoredProductAlone(t *testing.T) {
+	t.Parallel()
+	w := newHistoryWorld(t)
+	tmpl := w.erp.Seed("product.template", map[string]any{"name": "Lampe"})[0]
+	variant := w.erp.Seed("product.product", map[string]any{"name": "Lampe", "product_tmpl_id": tmpl, "default_code": "LAMP", "ean13": "7610000000017"})[0]
+	w.requireSynced()
+	remote := mustID(w.bound("variation", variant).RemoteID)
+	w.qoqa.Touch("variation", remote, map[string]any{"ean": "4006381333931"}) // edited on QoQa
+
+	err := w.flows.ImportDependency(w.ctx, "variation", remote.String(), connector.ImportOptions{Force: true})
+	var nothing *connector.NothingToDoError
+	require.ErrorAs(t, err, &nothing)
+	assert.Equal(t, "7610000000017", w.record("product.product", variant)["ean13"], "OpenERP's EAN is left")
+
+	w.write("product.product", variant, openerp.Values{"ean13": "7610000000024"})
+	w.requireSynced()
+	got, _ := w.qoqa.Record("variation", remote)
+	assert.Equal(t, "7610000000024", got["ean"], "and the variant is still exported")
+}

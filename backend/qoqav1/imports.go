@@ -39,6 +39,14 @@ var importWrites = map[string][]string{
 	"order":     {"partner_id", "partner_invoice_id", "partner_shipping_id", "shop_id", "deal_id", "offer_id", "date_order", "client_order_ref", "order_line"},
 }
 
+// importOptional lists, by model, the fields of importWrites that the
+// import writes only when the model has them, and that CheckImports
+// therefore does not require: a template's active, which OpenERP 7.0 keeps
+// on variants only (see productRecords.writable).
+var importOptional = map[string][]string{
+	"product": {"active"},
+}
+
 // DefaultImportIntervals returns how often each model's import search asks
 // QoQa for changes when the backend's settings say nothing: orders often,
 // since they are what OpenERP ships; vouchers less often; people hourly

@@ -18,7 +18,8 @@ import (
 // An order is imported once: its create writes the whole sale.order, lines
 // included, and a later change on QoQa (paid, shipped, a tracking number)
 // writes nothing, but for a cancellation, which cancels the OpenERP order.
-// A cancelled order that was never imported is skipped. Every record the
+// A cancelled order that was never imported is skipped (see
+// cancelledOrders), and imports nothing it points at. Every record the
 // order points at is imported first when it is not bound yet: its user,
 // customer and addresses, its shop, deal and offer, the variations of its
 // items (and so their products), and the vouchers it used.
@@ -55,7 +56,7 @@ func orderImport(e *env) backend.Components {
 	products := &codeProducts{oc: e.sys.OpenERP, model: e.localModel("variation"), field: e.field("variation", "default_code"), codes: e.lineProducts(), ids: map[string]int64{}}
 	return backend.Components{
 		Local: orderSale{local},
-		ImportMapper: connector.Mapping{Model: "order", Rules: []connector.Rule{
+		ImportMapper: cancelledOrders{local: local, Mapper: connector.Mapping{Model: "order", Rules: []connector.Rule{
 			connector.OnCreate(
 				connector.Compute(f("partner_id"), orderPartner),
 				connector.Field("billing_address_id", f("partner_invoice_id"), boundTo("address")),
@@ -77,12 +78,14 @@ func orderImport(e *env) backend.Components {
 					}
 				}
 			}
-			if text(mc.Record, "status") == qoqa.OrderCancelled {
-				out[orderCancel] = true
-			}
 			return nil
-		}},
+		}}},
 		ImportDependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+			if text(rec, "status") == qoqa.OrderCancelled {
+				// Cancelled: nothing is created, so nothing it points at
+				// is needed (see cancelledOrders).
+				return nil, nil
+			}
 			deps, err := dependencies("order",
 				dep{"user_id", "user"}, dep{"customer_id", "customer"},
 				dep{"billing_address_id", "address"}, dep{"shipping_address_id", "address"},
@@ -94,26 +97,47 @@ func orderImport(e *env) backend.Components {
 			return listDependencies(rec, "order", "items", deps,
 				dep{"variation_id", "variation"}, dep{"offer_id", "offer"}, dep{"voucher_id", "voucher"})
 		},
-		MustSkip: func(ctx context.Context, rec connector.Record) (string, error) {
-			if text(rec, "status") != qoqa.OrderCancelled {
-				return "", nil
-			}
-			// Found by its reference rather than its binding, so that an
-			// order whose binding was lost is still cancelled.
-			_, err := local.FindByRef(ctx, connector.Ref("order", rec.ID, 0))
-			if errors.Is(err, connector.ErrNotFound) {
-				return "it was cancelled before it was ever imported", nil
-			}
-			return "", err
-		},
 	}
 }
 
+// cancelledOrders is the import mapping of the orders, but for a cancelled
+// one, which asks the OpenERP order to be cancelled (orderCancel) and
+// writes nothing else. Whether the order was imported is the binding's to
+// say, not a field of the order that people edit: a bound order is
+// cancelled; one that is not was never imported, and is skipped, unless its
+// reference finds it (its binding was lost), and then it is cancelled.
+type cancelledOrders struct {
+	local connector.Finder
+	connector.Mapper
+}
+
+// Map implements connector.Mapper.
+func (m cancelledOrders) Map(ctx context.Context, mc *connector.MapContext) (map[string]any, error) {
+	if text(mc.Record, "status") != qoqa.OrderCancelled {
+		return m.Mapper.Map(ctx, mc)
+	}
+	if mc.Create { // not bound
+		_, err := m.local.FindByRef(ctx, connector.Ref("order", mc.Record.ID, 0))
+		if errors.Is(err, connector.ErrNotFound) {
+			return nil, connector.NothingToDo("order %s was cancelled before it was ever imported", mc.Record.ID)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return map[string]any{orderCancel: true}, nil
+}
+
 // orderPartner is the order's partner: its customer's, else its user's
-// (they are the same partner; an order of the history may lack one).
+// (they are the same partner; an order of the history may lack one, or
+// name a former customer of the user, which its successor replaced: see
+// takePartner).
 func orderPartner(ctx context.Context, mc *connector.MapContext) (any, error) {
 	for _, rel := range []dep{{"customer_id", "customer"}, {"user_id", "user"}} {
 		v, err := boundTo(rel.model)(ctx, mc, mc.Record.Fields[rel.field])
+		if rel.model == "customer" && errors.Is(err, connector.ErrNotBound) && mc.Record.Fields["user_id"] != nil {
+			continue
+		}
 		if err != nil {
 			return nil, mc.Err(rel.field, err)
 		}

@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/qoqasync/qoqasync/backend/qoqav1"
 	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/openerp"
 	"github.com/qoqasync/qoqasync/qoqa"
 )
 
@@ -73,7 +75,8 @@ func TestOrdersLandWithEveryRecordOnce(t *testing.T) {
 				assert.Equal(t, w.local("shop", o.cat.shop), many2one(so["shop_id"]))
 				assert.Equal(t, w.local("deal", o.cat.deal), many2one(so["deal_id"]))
 				assert.Equal(t, w.local("offer", o.cat.offer), many2one(so["offer_id"]))
-				assert.Equal(t, o.order.String(), so["client_order_ref"], "the QoQa number, which also finds the order again")
+				assert.Equal(t, o.order.String(), so["client_order_ref"], "the QoQa number, for people")
+				assert.Equal(t, "order/"+o.order.String(), so["origin"], "the reference that finds the order again")
 				assert.Equal(t, today, so["date_order"])
 
 				var got []map[string]any
@@ -199,6 +202,33 @@ func TestOrderImportedOnce(t *testing.T) {
 		w.requireSynced()
 		assert.Equal(t, before, w.erpWrites(), "a cancelled order is cancelled once")
 	})
+	// Whether the order was imported is its binding's to say: editing
+	// its references changes nothing; and an order whose binding was
+	// lost is found by its reference.
+	for name, lose := range map[string]func(t *testing.T, w *world, id int64){
+		"cancelled after its references were edited": func(t *testing.T, w *world, id int64) {
+			require.NoError(t, w.oc.Write(w.ctx, "sale.order", []int64{id}, openerp.Values{"client_order_ref": "PO-7", "origin": "phone"}, nil))
+		},
+		"cancelled after its binding was lost": func(t *testing.T, w *world, id int64) {
+			require.NoError(t, w.store.Unbind(w.ctx, "order", itoa(id)))
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			w := newImportWorld(t, onlySearched("order"))
+			o := seedOrder(w.qoqa, seedCatalogue(w.qoqa, 1, 1), seedBuyer(w.qoqa, 1), 0, qoqa.OrderPaid)
+			w.requireSynced()
+			id := w.local("order", o)
+			lose(t, w, id)
+
+			w.qoqa.Touch("order", o, map[string]any{"status": qoqa.OrderCancelled})
+			w.requireSynced()
+
+			assert.Equal(t, "cancel", w.record("sale.order", id)["state"])
+			assert.Equal(t, 1, w.erp.Count("sale.order"))
+			assert.Equal(t, id, w.local("order", o))
+		})
+	}
 	t.Run("cancelled before its import", func(t *testing.T) {
 		t.Parallel()
 		w := newImportWorld(t, onlySearched("order"))

@@ -2,6 +2,7 @@ package qoqav1
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -59,10 +60,13 @@ func userImport(e *env) backend.Components {
 // partner of its user to customerPartner, which fills it.
 const userPartner = "qoqav1:user_partner"
 
-// customerImport maps a QoQa customer onto the partner of its user.
+// customerImport maps a QoQa customer onto the partner of its user. A user
+// whose customer was replaced by a new one keeps its partner, which the
+// new customer takes over (see takePartner).
 func customerImport(e *env) backend.Components {
 	f := func(name string) string { return e.field("customer", name) }
 	bound := connector.Bound("user")
+	users := e.remote("user")
 	return backend.Components{
 		Local: customerPartner{e.local("customer")},
 		ImportMapper: connector.Mapping{Model: "customer", Rules: []connector.Rule{
@@ -87,11 +91,71 @@ func customerImport(e *env) backend.Components {
 				if err != nil {
 					return nil, mc.Err("user_id", err)
 				}
+				if err := takePartner(ctx, mc, users, user, v); err != nil {
+					return nil, err
+				}
 				return v, nil
 			})),
 		}},
 		ImportDependencies: dependencies("customer", dep{"user_id", "user"}),
 	}
+}
+
+// takePartner readies the partner of the user for the customer at hand,
+// which is not bound yet: a partner is bound to one customer, and the user's
+// may be bound to its former one (QoQa replaced the user's customer by a
+// new one). The user's current customer (asked of QoQa) then takes the
+// partner over: the binding moves to it, so that it and its orders land.
+// A former customer, imported after its successor (for an old order of the
+// history), leaves the partner to it: its import ends with nothing to do,
+// and its orders go to the user's partner all the same (see orderPartner).
+func takePartner(ctx context.Context, mc *connector.MapContext, users connector.Adapter, user string, partner any) error {
+	localID, err := connector.ID(partner)
+	if err != nil {
+		return mc.Err("user_id", err)
+	}
+	b, err := mc.Binder.ByLocal(ctx, "customer", localID)
+	switch {
+	case errors.Is(err, connector.ErrNotBound):
+		return nil
+	case err != nil:
+		return err
+	case b.RemoteID == mc.Record.ID:
+		return nil
+	}
+	rec, err := users.Read(ctx, user)
+	if err != nil {
+		return fmt.Errorf("read user %s for its customer: %w", user, err)
+	}
+	current, err := refID(rec.Fields["customer_id"])
+	if err != nil {
+		return mc.Err("user_id", fmt.Errorf("user %s: customer_id: %w", user, err))
+	}
+	if current != mc.Record.ID {
+		return connector.NothingToDo("customer %s is no longer the customer of user %s (customer %s is), whose partner %s is customer %s's", mc.Record.ID, user, orNone(current), localID, b.RemoteID)
+	}
+	next := connector.Binding{Model: "customer", RemoteID: mc.Record.ID, LocalID: localID, Writing: connector.Import}
+	if err := mc.Binder.Rebind(ctx, b, next); err != nil {
+		return fmt.Errorf("move partner %s from customer %s to %s: %w", localID, b.RemoteID, mc.Record.ID, bindConflict(err))
+	}
+	return nil
+}
+
+// orNone is id, or "none".
+func orNone(id string) string {
+	if id == "" {
+		return "none"
+	}
+	return id
+}
+
+// bindConflict makes a binding conflict, the loss of a race that a retry
+// reads the winner of, retryable.
+func bindConflict(err error) error {
+	if errors.Is(err, connector.ErrBindingConflict) {
+		return connector.Retryable(err)
+	}
+	return err
 }
 
 // customerPartner is the OpenERP side of the customers: the partners of
@@ -130,9 +194,39 @@ func (c customerPartner) FindByRef(ctx context.Context, ref string) (string, err
 	return "", fmt.Errorf("qoqav1: %s fills the partner of its user: %w", ref, connector.ErrNotFound)
 }
 
+// FindCandidates implements connector.KeyFinder, as FindByRef does: the
+// adapter's own would search the partners for the customer's reference.
+func (c customerPartner) FindCandidates(context.Context, string, map[string]any) ([]string, error) {
+	return nil, nil
+}
+
 // RefOf implements connector.Finder: the partner keeps its user's reference,
 // not the customer's.
 func (c customerPartner) RefOf(connector.Record) string { return "" }
+
+// customerPartnerOf is the Converter of a QoQa customer's ID into its
+// partner: the one bound to the customer, or, for a former customer of its
+// user, whose successor took the partner over (see takePartner), the user's
+// partner, which it learns from the customer's user_id on QoQa.
+func customerPartnerOf(customers connector.Adapter) connector.Converter {
+	byCustomer, byUser := boundTo("customer"), boundTo("user")
+	return func(ctx context.Context, mc *connector.MapContext, v any) (any, error) {
+		partner, err := byCustomer(ctx, mc, v)
+		if !errors.Is(err, connector.ErrNotBound) {
+			return partner, err
+		}
+		id, _ := refID(v)
+		rec, readErr := customers.Read(ctx, id)
+		if readErr != nil {
+			return nil, errors.Join(err, fmt.Errorf("read customer %s for its user: %w", id, readErr))
+		}
+		user, idErr := refID(rec.Fields["user_id"])
+		if idErr != nil || user == "" {
+			return nil, err
+		}
+		return byUser(ctx, mc, user)
+	}
+}
 
 // addressTypes turns QoQa's address kinds into OpenERP's partner types.
 var addressTypes = map[string]string{
@@ -148,7 +242,7 @@ func addressImport(e *env) backend.Components {
 	countries := &countryCodes{oc: e.sys.OpenERP, ids: map[string]int64{}}
 	return backend.Components{
 		ImportMapper: connector.Mapping{Model: "address", Rules: []connector.Rule{
-			connector.Field("customer_id", f("parent_id"), boundTo("customer")),
+			connector.Field("customer_id", f("parent_id"), customerPartnerOf(e.remote("customer"))),
 			connector.Field("kind", f("type"), func(ctx context.Context, mc *connector.MapContext, v any) (any, error) {
 				kind, _ := v.(string)
 				if t, ok := addressTypes[kind]; ok {

@@ -135,3 +135,42 @@ func TestUserAndCustomerAreNoCycle(t *testing.T) {
 		})
 	}
 }
+
+// A user's customer replaced by a new one: the new customer takes the
+// user's partner over, and the former one, imported after it (for an old
+// order of the history), leaves the partner to it, whose orders land on the
+// user's partner all the same.
+func TestFormerCustomerLeavesThePartnerToItsSuccessor(t *testing.T) {
+	t.Parallel()
+	w := newImportWorld(t, onlySearched("order"))
+	c := seedCatalogue(w.qoqa, 1, 1)
+	b := seedBuyer(w.qoqa, 1)
+	seedOrder(w.qoqa, c, b, 0, qoqa.OrderPaid)
+	w.requireSynced()
+	partner := w.local("user", b.user)
+	renewed := b
+	renewed.customer = w.qoqa.Seed("customer", qoqa.Customer{UserID: b.user, Firstname: "Ada", Lastname: "King", LanguageID: qoqa.LangFR})[0]
+	w.qoqa.Touch("user", b.user, map[string]any{"customer_id": int64(renewed.customer)})
+	require.NoError(t, w.flows.ImportDependency(w.ctx, "customer", renewed.customer.String(), connector.ImportOptions{}))
+	require.Equal(t, partner, w.local("customer", renewed.customer), "the new customer takes the partner over")
+
+	err := w.flows.ImportDependency(w.ctx, "customer", b.customer.String(), connector.ImportOptions{Force: true})
+	var nothing *connector.NothingToDoError
+	require.ErrorAs(t, err, &nothing, "the former customer leaves the partner alone")
+	// An order of the former customer, never imported, to an address
+	// never imported either.
+	former := b
+	former.shipping = w.qoqa.Seed("address", qoqa.Address{CustomerID: b.customer, Kind: qoqa.AddressShipping, Firstname: "Ada", Lastname: "Buyer",
+		Street: "Quai 3", Zip: "1200", City: "Genève", Country: "CH", IsActive: true})[0]
+	old := seedOrder(w.qoqa, c, former, 0, qoqa.OrderShipped)
+	w.requireSynced()
+
+	assert.Equal(t, partner, w.local("customer", renewed.customer), "the partner stays the new customer's")
+	_, err = w.store.ByRemote(w.ctx, "customer", b.customer.String())
+	assert.ErrorIs(t, err, connector.ErrNotBound)
+	assert.Equal(t, "Ada King", w.record("res.partner", partner)["name"], "with the new customer's name")
+	so := w.record("sale.order", w.local("order", old))
+	assert.Equal(t, partner, many2one(so["partner_id"]), "the former customer's order is the user's")
+	assert.Equal(t, partner, many2one(w.record("res.partner", many2one(so["partner_shipping_id"]))["parent_id"]), "and so is its new address")
+	assert.Equal(t, 4, w.erp.Count("res.partner"), "the user's partner and three addresses")
+}

@@ -35,6 +35,7 @@ func productExport(e *env) (backend.Components, error) {
 	f := fieldNames(e, "product")
 	active := f("active")
 	local := newProductRecords(e, "product", active, f(brandField), f(highlightsField))
+	local.optionalWrites = []string{active}
 	mapping := connector.Mapping{Model: "product", Rules: []connector.Rule{
 		connector.Field(f("categ_id"), "category", many2oneName),
 		connector.Compute("is_active", func(ctx context.Context, mc *connector.MapContext) (any, error) {
@@ -50,7 +51,7 @@ func productExport(e *env) (backend.Components, error) {
 	}}
 	return backend.Components{
 		Local:        local,
-		ExportMapper: authoredOnly{model: "product", local: local, Mapper: mapping},
+		ExportMapper: authoredOnly{model: "product", local: local, unbound: withVariant(e), Mapper: mapping},
 		// A template created again on QoQa (new QoQa ID) exports its
 		// variants again, so that their variations point at it.
 		ExportDependents: variantsOf(e),
@@ -63,6 +64,7 @@ func productExport(e *env) (backend.Components, error) {
 // set, and the name in every language.
 func variationExport(e *env) (backend.Components, error) {
 	f := fieldNames(e, "variation")
+	template := f("product_tmpl_id")
 	local := newProductRecords(e, "variation")
 	mapping := connector.Mapping{Model: "variation", Rules: []connector.Rule{
 		connector.Field(f("product_tmpl_id"), "product_id", connector.BoundRemote("product")),
@@ -72,10 +74,9 @@ func variationExport(e *env) (backend.Components, error) {
 		connector.Compute("attributes", attributes()),
 		connector.Compute("translations", translations(map[string]string{"name": f("name")})),
 	}}
-	template := f("product_tmpl_id")
 	return backend.Components{
 		Local:        local,
-		ExportMapper: authoredOnly{model: "variation", local: local, Mapper: mapping},
+		ExportMapper: authoredOnly{model: "variation", local: local, unbound: ofAuthoredTemplate(template), Mapper: mapping},
 		ExportDependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
 			v := rec.Fields[template]
 			if v == nil {
@@ -91,6 +92,64 @@ func variationExport(e *env) (backend.Components, error) {
 		// on it again, so that their positions point at it.
 		ExportDependents: offersOn(e),
 	}, nil
+}
+
+// withVariant is the product's authoredOnly.unbound: a template is created
+// on QoQa only once it has an active variant. People never make a template
+// without one (OpenERP 7.0's product form makes a product.product, Odoo 8+
+// gives every template a variant), and QoQa sells none of a product
+// without a variation; but the import of QoQa's history makes the template
+// first and its variants after, and a template whose create answer was
+// lost stands without a variant, unbound, and, with no reference field
+// (OpenERP 7.0's templates have none to spare), told from an authored one
+// by nothing else: it must not be sent to QoQa as a product of its own. A
+// template of an authored variant is exported first by that variant's
+// export (its dependency). It costs one search, for an unbound template
+// only.
+func withVariant(e *env) func(ctx context.Context, mc *connector.MapContext) (string, error) {
+	model, template := e.localModel("variation"), e.field("variation", "product_tmpl_id")
+	return func(ctx context.Context, mc *connector.MapContext) (string, error) {
+		id, err := strconv.ParseInt(mc.Record.ID, 10, 64)
+		if err != nil {
+			return "", connector.Permanent(fmt.Errorf("product %q is not an OpenERP ID", mc.Record.ID))
+		}
+		ids, err := e.sys.OpenERP.Search(ctx, model, openerp.Where(template, "=", id), openerp.SearchOptions{Limit: 1})
+		if err != nil {
+			return "", adapter.OpenERPDecision(fmt.Errorf("the variants of template %d: %w", id, err))
+		}
+		if len(ids) == 0 {
+			return "has no active variant: QoQa gets a product with its first variation, whose export sends it first", nil
+		}
+		return "", nil
+	}
+}
+
+// ofAuthoredTemplate is the variation's authoredOnly.unbound: a variant
+// whose template came from QoQa's history belongs to it (a variant its
+// import made, whose create answer was lost, or one added to a product
+// OpenERP never authored), and is not sent to QoQa as a new variation of
+// QoQa's product.
+func ofAuthoredTemplate(field string) func(ctx context.Context, mc *connector.MapContext) (string, error) {
+	return func(ctx context.Context, mc *connector.MapContext) (string, error) {
+		v := mc.Record.Fields[field]
+		if v == nil {
+			return "", nil // the export's dependency on the template says
+		}
+		id, err := connector.ID(v)
+		if err != nil {
+			return "", connector.Permanent(fmt.Errorf("variation %s: field %s: %w", mc.Record.ID, field, err))
+		}
+		b, err := mc.Binder.ByLocal(ctx, "product", id)
+		switch {
+		case errors.Is(err, connector.ErrNotBound):
+			return "", nil
+		case err != nil:
+			return "", err
+		case importedOnly(b):
+			return fmt.Sprintf("is a variant of template %s, which came from QoQa's history (product %s), and is never exported", id, b.RemoteID), nil
+		}
+		return "", nil
+	}
 }
 
 // productRecords is the OpenERP adapter of a product model (templates or
@@ -114,6 +173,48 @@ type productRecords struct {
 	*adapter.OpenERP
 	sets     *attributeSets
 	setField string
+	// optionalWrites are fields an import writes only when the model has
+	// them: a template's active, which OpenERP 7.0 lacks (and would
+	// ignore, with a warning in its log at each write).
+	optionalWrites []string
+}
+
+// Create implements connector.Adapter, for the imports of QoQa's history:
+// the createOnly values are written, and the optional fields only when
+// the model has them.
+func (a *productRecords) Create(ctx context.Context, ref string, values map[string]any) (string, error) {
+	vals, err := a.writable(ctx, valuesFor(values, true))
+	if err != nil {
+		return "", err
+	}
+	return a.OpenERP.Create(ctx, ref, vals)
+}
+
+// Update implements connector.Adapter, as Create does, without the
+// createOnly values.
+func (a *productRecords) Update(ctx context.Context, id string, values map[string]any) error {
+	vals, err := a.writable(ctx, valuesFor(values, false))
+	if err != nil {
+		return err
+	}
+	return a.OpenERP.Update(ctx, id, vals)
+}
+
+// writable leaves out of values the optional fields the model lacks.
+func (a *productRecords) writable(ctx context.Context, values map[string]any) (map[string]any, error) {
+	for _, name := range a.optionalWrites {
+		if _, ok := values[name]; !ok {
+			continue
+		}
+		has, err := a.sets.hasField(ctx, name)
+		if err != nil {
+			return nil, adapter.OpenERPDecision(fmt.Errorf("%s: %w", a.Model, err))
+		}
+		if !has {
+			delete(values, name)
+		}
+	}
+	return values, nil
 }
 
 // newProductRecords returns the adapter of the connector's product model,

@@ -2,6 +2,7 @@ package qoqav1_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +20,14 @@ import (
 // with an attribute set, and an attribute in neither set.
 type lamp struct {
 	template, variant int64
+}
+
+// seedVariant gives the template tmpl a variant, as OpenERP gives every
+// template a person makes one: a template without a variant is not created
+// on QoQa (see TestTemplateIsCreatedOnQoQaWithItsFirstVariant).
+func seedVariant(w *world, tmpl int64) int64 {
+	w.t.Helper()
+	return w.erp.Seed("product.product", map[string]any{"name": "Variante", "product_tmpl_id": tmpl, "default_code": fmt.Sprint("V-", tmpl)})[0]
 }
 
 // seedLamp seeds the attributes, the sets and the lamp, in French and
@@ -149,6 +158,7 @@ func TestProductFromHistoryIsNeverExported(t *testing.T) {
 			w.erp.AddField("product.template", "x_qoqa_ref", openerptest.Field{Type: "char"})
 			history := w.erp.Seed("product.template", map[string]any{"name": "Old lamp", "x_qoqa_ref": connector.Ref("product", "77", 0)})[0]
 			authored := w.erp.Seed("product.template", map[string]any{"name": "New lamp"})[0]
+			seedVariant(w, authored)
 			if bound {
 				w.bind("product", history, 77)
 			}
@@ -171,6 +181,7 @@ func TestProductOfANewAttributeSet(t *testing.T) {
 	attr := w.erp.Seed("attribute.attribute", map[string]any{"name": "x_shade", "attribute_type": "select"})[0]
 	set := w.erp.Seed("attribute.set", map[string]any{"name": "Shades", "attribute_ids": []any{openerp.CmdReplace(attr)}})[0]
 	shade := w.erp.Seed("product.template", map[string]any{"name": "Abat-jour", "attribute_set_id": set, "x_shade": "linen"})[0]
+	seedVariant(w, shade)
 	w.requireSynced()
 	assert.Equal(t, map[string]any{"x_shade": "linen"}, w.remote("product", "product", shade)["attributes"])
 }
@@ -197,6 +208,7 @@ func TestProductDeletionFollowsThePolicy(t *testing.T) {
 				b.Models["product"] = backend.ModelSettings{ExportInterval: time.Minute, DeletePolicy: c.policy}
 			})
 			id := w.erp.Seed("product.template", map[string]any{"name": "Lampe"})[0]
+			seedVariant(w, id)
 			w.requireSynced()
 			remoteID := mustID(w.bound("product", id).RemoteID)
 
@@ -347,6 +359,9 @@ func TestMultiselectOptionNamesInEachLanguage(t *testing.T) {
 		map[string]any{"name": "Lampe", "attribute_set_id": set, "x_colors": []any{openerp.CmdReplace(opts...)}},
 		map[string]any{"name": "Applique", "attribute_set_id": set, "x_colors": []any{openerp.CmdReplace(opts[1])}},
 	)
+	for _, l := range lamps {
+		seedVariant(w, l)
+	}
 
 	batch, ok := w.flows.Exports["product"].Local.(interface {
 		ReadMany(ctx context.Context, ids []string) ([]connector.Record, error)
@@ -391,6 +406,7 @@ func TestProductOfANewSetIsReadWithItsNewAttribute(t *testing.T) {
 	attr := w.erp.Seed("attribute.attribute", map[string]any{"name": "x_shape", "attribute_type": "char"})[0]
 	set := w.erp.Seed("attribute.set", map[string]any{"name": "Shades", "attribute_ids": []any{openerp.CmdReplace(attr)}})[0]
 	shade := w.erp.Seed("product.template", map[string]any{"name": "Abat-jour", "attribute_set_id": set, "x_shape": "cone"})[0]
+	seedVariant(w, shade)
 	reads := w.erp.Calls("product.template", "read")
 	rec, err := w.flows.Exports["product"].Local.Read(w.ctx, itoa(shade))
 	require.NoError(t, err, "read again, not retried")
@@ -455,4 +471,24 @@ func TestRecreatedProductTakesItsDependentsAlong(t *testing.T) {
 			c.check(t, w, l, []int64{first, second})
 		})
 	}
+}
+
+// A template is created on QoQa with its first variant: alone, it is not
+// sent (an import of QoQa's history whose create answer was lost leaves such
+// a template behind, with nothing else to tell it by); once it has one, the
+// variant's export sends it first.
+func TestTemplateIsCreatedOnQoQaWithItsFirstVariant(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, exporting)
+	tmpl := w.erp.Seed("product.template", map[string]any{"name": "Lampe"})[0]
+	w.requireSynced()
+	assert.Zero(t, w.qoqa.Calls("product", "POST"), "a template without a variant is not sent")
+	_, err := w.store.ByLocal(w.ctx, "product", itoa(tmpl))
+	require.ErrorIs(t, err, connector.ErrNotBound)
+
+	variant := seedVariant(w, tmpl)
+	w.requireSynced()
+	assert.Equal(t, 1, w.qoqa.Calls("product", "POST"))
+	assert.Equal(t, 1, w.qoqa.Calls("variation", "POST"))
+	assert.EqualValues(t, mustID(w.bound("product", tmpl).RemoteID), w.remote("variation", "variation", variant)["product_id"], "a variation of the product")
 }

@@ -50,22 +50,43 @@ func (e *env) naturalKey(model string) (string, bool) {
 
 // keepRefs sets how a, the OpenERP adapter of model, keeps the references
 // of the records an import creates:
-//   - a natural key (a variant's default_code) is searched for the value
-//     the QoQa record holds, which the mapping writes: nothing else is;
-//   - a field only this model's records fill (the qoqa_id of the
-//     connector's models, an order's client_order_ref) keeps the bare QoQa
-//     ID, which a person reads as the QoQa number;
-//   - a field that several models share (users and addresses are both
-//     partners, with one ref) keeps the whole reference, user/12.
+//
+//   - a natural key as the reference field (a variant's default_code, a
+//     shop's name) is searched for the value the record holds, which the
+//     mapping writes: nothing else is written;
+//   - any other reference field is written by the create and searched
+//     exactly; a natural key of the model, if it has one, then adopts a
+//     record made by hand, whose reference field is empty (an OpenERP
+//     voucher of the code, a shop of the name when the backend gives shops
+//     an x_ field);
+//   - the connector module's own qoqa_id keeps the bare QoQa ID, which a
+//     person reads as the QoQa number and nobody types; a field of a
+//     standard model keeps the whole reference, order/12, since people
+//     type in them (an order's Source Document, a partner's Reference), and
+//     "12" would find the record of whoever typed it.
+//
+// A template is found through its variations' SKUs (templateFinder).
 func (e *env) keepRefs(model string, a *adapter.OpenERP) {
 	if remoteField, ok := e.naturalKey(model); ok {
 		a.FindRef = naturalKeyFinder(model, e.remote(model), a.RefField, remoteField)
 		a.RefField = ""
 		return
 	}
-	if a.RefField != "" && !e.sharesLocalModel(model) {
+	for local, remote := range catalogue[model].naturalKeys { // one per model
+		a.FindRef = naturalKeyFinder(model, e.remote(model), e.field(model, local), remote)
+	}
+	if catalogue[model].byVariants {
+		a.FindRef = e.templateFinder(model)
+	}
+	if a.RefField != "" && e.bareRefs(model) {
 		a.RefModel = model
 	}
+}
+
+// bareRefs reports whether model's reference field is the connector
+// module's own qoqa_id, which only the connector fills.
+func (e *env) bareRefs(model string) bool {
+	return catalogue[model].refField == "qoqa_id" && e.refField(model) == e.field(model, "qoqa_id") && !e.sharesLocalModel(model)
 }
 
 // sharesLocalModel reports whether another model of the catalogue is kept in
@@ -79,25 +100,93 @@ func (e *env) sharesLocalModel(model string) bool {
 	return false
 }
 
-// naturalKeyFinder is the adapter.OpenERP.FindRef of a natural key: it reads
-// the QoQa record of a reference and searches the OpenERP records whose
-// field localField holds its value of remoteField. It costs a read on QoQa,
-// and runs only before a create.
-func naturalKeyFinder(model string, remote connector.Adapter, localField, remoteField string) func(ctx context.Context, ref string) (openerp.Domain, error) {
-	return func(ctx context.Context, ref string) (openerp.Domain, error) {
+// naturalKeyFinder is the adapter.OpenERP.FindRef of a natural key: the
+// records whose field localField holds the key. The key is the value a
+// create would write there (values); asked without them (FindByRef), it is
+// the QoQa record's remoteField, which costs a read on QoQa.
+func naturalKeyFinder(model string, remote connector.Adapter, localField, remoteField string) func(ctx context.Context, ref string, values map[string]any) (openerp.Domain, error) {
+	return func(ctx context.Context, ref string, values map[string]any) (openerp.Domain, error) {
 		m, id, gen, ok := connector.ParseRef(ref)
 		if !ok || m != model || gen != 0 {
 			return nil, fmt.Errorf("%q is no reference of a %s: %w", ref, model, connector.ErrNotFound)
 		}
-		rec, err := remote.Read(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("read %s %s for its %s: %w", model, id, remoteField, err)
+		var key string
+		if values != nil {
+			s, _ := values[localField].(string)
+			key = strings.TrimSpace(s)
+		} else {
+			rec, err := remote.Read(ctx, id)
+			if err != nil {
+				return nil, fmt.Errorf("read %s %s for its %s: %w", model, id, remoteField, err)
+			}
+			key = text(rec, remoteField)
 		}
-		key := text(rec, remoteField)
 		if key == "" {
 			return nil, fmt.Errorf("%s %s has no %s: %w", model, id, remoteField, connector.ErrNotFound)
 		}
 		return openerp.Where(localField, "=", key), nil
+	}
+}
+
+// templateFinder is the adapter.OpenERP.FindRef of the product templates:
+// those whose variants hold the SKU of one of the QoQa product's
+// variations. A variant made by hand (or bound once and its binding lost)
+// is found by its SKU; its template must be found too, or the import of its
+// product makes a copy of the template and the variation's moves the
+// variant onto it. It reads the product and its variations on QoQa, and
+// runs only before a template is created.
+func (e *env) templateFinder(model string) func(ctx context.Context, ref string, values map[string]any) (openerp.Domain, error) {
+	products, variations := e.remote(model), e.remote("variation")
+	variants, code, template := e.localModel("variation"), e.field("variation", "default_code"), e.field("variation", "product_tmpl_id")
+	return func(ctx context.Context, ref string, _ map[string]any) (openerp.Domain, error) {
+		m, id, gen, ok := connector.ParseRef(ref)
+		if !ok || m != model || gen != 0 {
+			return nil, fmt.Errorf("%q is no reference of a %s: %w", ref, model, connector.ErrNotFound)
+		}
+		rec, err := products.Read(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("read %s %s for its variations: %w", model, id, err)
+		}
+		list, _ := rec.Fields["variation_ids"].([]any)
+		var skus []any
+		for _, v := range list {
+			vid, err := refID(v)
+			if err != nil || vid == "" {
+				continue
+			}
+			variation, err := variations.Read(ctx, vid)
+			if errors.Is(err, connector.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("read variation %s of %s %s for its sku: %w", vid, model, id, err)
+			}
+			if sku := text(variation, "sku"); sku != "" {
+				skus = append(skus, sku)
+			}
+		}
+		if len(skus) == 0 {
+			return nil, fmt.Errorf("%s %s has no variation with a sku: %w", model, id, connector.ErrNotFound)
+		}
+		oc := e.sys.OpenERP
+		found, err := oc.Search(ctx, variants, openerp.Where(code, "in", skus), openerp.SearchOptions{Order: "id asc", Context: everything})
+		if err != nil {
+			return nil, adapter.OpenERPDecision(fmt.Errorf("the variants of the skus of %s %s: %w", model, id, err))
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("no variant holds a sku of %s %s: %w", model, id, connector.ErrNotFound)
+		}
+		rows, err := oc.Read(ctx, variants, found, []string{template}, nil)
+		if err != nil {
+			return nil, adapter.OpenERPDecision(fmt.Errorf("the templates of the variants of %s %s: %w", model, id, err))
+		}
+		var templates []any
+		for _, r := range rows {
+			if t, _, ok := r.Many2One(template); ok && !slices.Contains(templates, any(t)) {
+				templates = append(templates, t)
+			}
+		}
+		return openerp.Where("id", "in", templates), nil
 	}
 }
 
@@ -111,7 +200,9 @@ func naturalKeyFinder(model string, remote connector.Adapter, localField, remote
 //
 // A model whose records keep no reference (product templates, unless the
 // backend sets a RefField) is reported on opts.Logger: a create of it whose
-// answer is lost is made again by the retry.
+// answer is lost is made again by the retry (a template is found again
+// through its variants' SKUs, which it has not yet; the first one stays in
+// OpenERP without a variant, and is never sent to QoQa).
 func CheckImports(ctx context.Context, b *backend.Backend, oc *openerp.Client, opts Options) error {
 	e := newEnv(b, Systems{OpenERP: oc})
 	e.opts = opts
@@ -169,7 +260,7 @@ func (e *env) checkFields(local, model string, fields map[string]map[string]any)
 	ref := e.refField(model)
 	for _, f := range importWrites[model] {
 		name := e.field(model, f)
-		if _, ok := fields[name]; ok || name == ref {
+		if _, ok := fields[name]; ok || slices.Contains(importOptional[model], f) || name == ref {
 			continue
 		}
 		problems = append(problems, fmt.Errorf("qoqav1: backend %s: %s has no field %s, which the import of %s writes: install the module that adds it, or map the name in ModelSettings.Fields", e.b.Name, local, name, model))

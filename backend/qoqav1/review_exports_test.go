@@ -203,6 +203,7 @@ func TestReviewMultiselectAttributeStoredAsMany2many(t *testing.T) {
 	opts := w.erp.Seed("attribute.option", map[string]any{"name": "E27", "attribute_id": attr}, map[string]any{"name": "E14", "attribute_id": attr})
 	set := w.erp.Seed("attribute.set", map[string]any{"name": "Lamps", "attribute_ids": []any{openerp.CmdReplace(attr)}})[0]
 	tmpl := w.erp.Seed("product.template", map[string]any{"name": "Lampe", "attribute_set_id": set, "x_sockets": []any{openerp.CmdReplace(opts...)}})[0]
+	seedVariant(w, tmpl)
 
 	requireNoFailure(t, w.sync())
 	assert.Equal(t, []any{"E27", "E14"}, w.remote("product", "product", tmpl)["attributes"].(map[string]any)["x_sockets"])

@@ -25,6 +25,12 @@ func (anyBound) ByRemote(ctx context.Context, model, id string) (connector.Bindi
 	return connector.Binding{Model: model, RemoteID: id, LocalID: "7"}, nil
 }
 
+// ByLocal finds the local record 7 bound to the remote record being mapped
+// (a customer's partner is its own).
+func (anyBound) ByLocal(ctx context.Context, model, id string) (connector.Binding, error) {
+	return connector.Binding{Model: model, RemoteID: "1", LocalID: id}, nil
+}
+
 // importWrites, which CheckImports looks for in the database, names every
 // field an import mapping writes: a field it forgot would go unchecked.
 func TestImportWritesListsWhatTheMappingsWrite(t *testing.T) {
@@ -73,6 +79,7 @@ func TestImportWritesListsWhatTheMappingsWrite(t *testing.T) {
 			})
 			require.NoError(t, err)
 			for field := range out {
+				field = strings.TrimPrefix(field, createOnlyPrefix) // written by a create
 				if !strings.HasPrefix(field, "qoqav1:") {
 					assert.True(t, slices.Contains(importWrites[model], field), "importWrites[%q] lacks %s", model, field)
 				}
