@@ -29,7 +29,13 @@ type DB struct {
 	pool   *pgxpool.Pool
 	sqldb  *sql.DB
 	driver *riverpgxv5.Driver
+	locker *Locker
 }
+
+// LockConns is the least number of connections of the pool that holds
+// DB.Locker's locks, one per lock held: eight jobs at once, each holding
+// its record and three dependencies.
+const LockConns = 32
 
 // bindings names the shared SQL store without exporting it.
 type bindings = sqlstore.Store
@@ -74,7 +80,17 @@ func Open(ctx context.Context, url, backend string) (*DB, error) {
 		pool.Close()
 		return nil, err
 	}
-	d := &DB{bindings: store, pool: pool, sqldb: sqldb, driver: riverpgxv5.New(pool)}
+	lockCfg := cfg.Copy()
+	lockCfg.MaxConns = max(cfg.MaxConns, LockConns)
+	lockCfg.MinConns, lockCfg.MinIdleConns = 0, 0
+	lockPool, err := pgxpool.NewWithConfig(ctx, lockCfg)
+	if err != nil {
+		store.Close()
+		sqldb.Close()
+		pool.Close()
+		return nil, fmt.Errorf("store/postgres: open: %w", err)
+	}
+	d := &DB{bindings: store, pool: pool, sqldb: sqldb, driver: riverpgxv5.New(pool), locker: NewLocker(lockPool, backend)}
 	if err := d.migrateRiverLocked(ctx); err != nil {
 		d.Close()
 		return nil, fmt.Errorf("store/postgres: River's migrations: %w", err)
@@ -129,10 +145,19 @@ func (d *DB) Pool() *pgxpool.Pool { return d.pool }
 // River client (and riverqueue) runs on.
 func (d *DB) Driver() *riverpgxv5.Driver { return d.driver }
 
-// Close implements binding.Store: it closes the database's connections.
-// Stop the River client that runs on it first.
+// Locker is the lock of record pairs shared by every process on the
+// database (backend.Env's Locker), its keys those of the DB's backend. Its
+// locks are held on a pool of their own, of at least LockConns
+// connections opened as needed, so that they never take the connections of
+// the bindings or River's.
+func (d *DB) Locker() *Locker { return d.locker }
+
+// Close implements binding.Store: it closes the database's connections,
+// which frees the locks still held. Stop the River client that runs on it,
+// and the jobs holding locks, first.
 func (d *DB) Close() error {
 	err := errors.Join(d.bindings.Close(), d.sqldb.Close())
 	d.pool.Close()
+	d.locker.pool.Close()
 	return err
 }
