@@ -46,6 +46,7 @@ type Queue[TTx any] struct {
 	stopped  bool
 	gaveUp   atomic.Bool // Stop's deadline passed: running jobs are cut short
 	attempts map[int64]*attempt
+	tasks    map[string]func(context.Context) error
 	events   <-chan *river.Event
 	unsub    func()
 	drained  chan struct{}
@@ -74,9 +75,13 @@ func New[TTx any](driver riverdriver.Driver[TTx], cfg Config) (*Queue[TTx], erro
 	if cfg.Handler == nil {
 		return nil, connector.ErrNoHandler
 	}
-	q := &Queue[TTx]{cfg: cfg, qc: cfg.QueueConfig.WithDefaults(), driver: driver, attempts: map[int64]*attempt{}}
+	q := &Queue[TTx]{cfg: cfg, qc: cfg.QueueConfig.WithDefaults(), driver: driver,
+		attempts: map[int64]*attempt{}, tasks: map[string]func(context.Context) error{}}
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &worker[TTx]{q: q}); err != nil {
+		return nil, fmt.Errorf("riverqueue: %w", err)
+	}
+	if err := river.AddWorkerSafely(workers, &taskWorker[TTx]{q: q}); err != nil {
 		return nil, fmt.Errorf("riverqueue: %w", err)
 	}
 	client, err := river.NewClient(driver, &river.Config{
