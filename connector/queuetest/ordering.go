@@ -104,7 +104,9 @@ func testRunAtOrder(t *testing.T, newQueue Factory) {
 	h.waitEvent(t, connector.EventDone, asap.Job.ID)
 	now := time.Now()
 	late, soon := job(connector.KindImport, "product", "late"), job(connector.KindImport, "product", "soon")
-	late.RunAt = now.Add(300 * time.Millisecond)
+	// A second apart, so that a loaded machine's slower poll still finds
+	// soon due alone.
+	late.RunAt = now.Add(time.Second)
 	soon.RunAt = now.Add(100 * time.Millisecond)
 	late.Priority = connector.PriorityHighest // priority does not make a job run before its time
 	h.enqueue(late)
