@@ -13,4 +13,7 @@
 // record in the arguments); a failed job is River's "discarded", a pending
 // one "available", "scheduled" or "retryable". The periodic tasks' runs are
 // River jobs of kind "qoqasync_task".
+//
+// River's UI links pgx (and its own SQLite layer) whatever the queue's
+// driver: a host that must link no pgx leaves this package out.
 package queueui
