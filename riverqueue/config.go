@@ -36,6 +36,12 @@ type Config struct {
 	// ID names this process among those sharing the database (leader
 	// election, attempts); empty lets River pick a unique one.
 	ID string
+
+	// RescueAfter is how long a job may stay running before River's leader
+	// takes it for the job of a dead process and runs it again; zero means
+	// River's default (an hour). Keep it above the longest job: a job still
+	// running past it is run twice (the flows' Locker keeps the two apart).
+	RescueAfter time.Duration
 }
 
 func (c Config) queueName() string {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -85,17 +86,18 @@ func New[TTx any](driver riverdriver.Driver[TTx], cfg Config) (*Queue[TTx], erro
 		return nil, fmt.Errorf("riverqueue: %w", err)
 	}
 	client, err := river.NewClient(driver, &river.Config{
-		FetchCooldown:     min(cfg.FetchCooldown, cfg.fetchPollInterval()),
-		FetchPollInterval: cfg.fetchPollInterval(),
-		Hooks:             []rivertype.Hook{&dueSoonHook{}},
-		ID:                cfg.ID,
-		JobTimeout:        -1, // a handler bounds its own calls; Stop cancels it
-		Logger:            q.qc.Logger,
-		MaxAttempts:       q.qc.Retry.Attempts(connector.Job{}),
-		Queues:            map[string]river.QueueConfig{cfg.queueName(): {MaxWorkers: q.qc.Concurrency}},
-		RetryPolicy:       retryPolicy{q.qc.Retry},
-		Schema:            cfg.Schema,
-		Workers:           workers,
+		FetchCooldown:        min(cfg.FetchCooldown, cfg.fetchPollInterval()),
+		FetchPollInterval:    cfg.fetchPollInterval(),
+		Hooks:                []rivertype.Hook{&dueSoonHook{}},
+		ID:                   cfg.ID,
+		JobTimeout:           -1,                                            // a handler bounds its own calls; Stop cancels it
+		Logger:               slog.New(warnAndAbove{q.qc.Logger.Handler()}), // the queue logs each failed attempt itself
+		RescueStuckJobsAfter: cfg.RescueAfter,
+		MaxAttempts:          q.qc.Retry.Attempts(connector.Job{}),
+		Queues:               map[string]river.QueueConfig{cfg.queueName(): {MaxWorkers: q.qc.Concurrency}},
+		RetryPolicy:          retryPolicy{q.qc.Retry},
+		Schema:               cfg.Schema,
+		Workers:              workers,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("riverqueue: %w", err)
@@ -578,7 +580,10 @@ func (w *worker[TTx]) Work(ctx context.Context, rj *river.Job[jobArgs]) error {
 	case o.State == connector.StateDone:
 		err = nil
 	case o.State == connector.StateFailed:
-		row.MaxAttempts = row.Attempt // River discards a job whose attempts are spent
+		// River's executor decides on the row it gave the worker: a row
+		// whose attempts are spent is discarded (queuetest's
+		// PermanentErrorFailsAtOnce holds River to it).
+		row.MaxAttempts = row.Attempt
 	case o.Attempt == job.Attempt:
 		err = river.JobSnooze(max(q.qc.Retry.NextRun(now, o).Sub(now), 0))
 	default:
@@ -633,4 +638,24 @@ func (*dueSoonHook) InsertBegin(_ context.Context, p *rivertype.JobInsertParams)
 		p.State = rivertype.JobStateAvailable
 	}
 	return nil
+}
+
+// warnAndAbove passes River's warnings and errors to the queue's logger, and
+// not its information lines (a client started, a job errored), which the
+// queue reports in its own terms.
+type warnAndAbove struct{ slog.Handler }
+
+// Enabled implements slog.Handler.
+func (h warnAndAbove) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
+}
+
+// WithAttrs implements slog.Handler.
+func (h warnAndAbove) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return warnAndAbove{h.Handler.WithAttrs(attrs)}
+}
+
+// WithGroup implements slog.Handler.
+func (h warnAndAbove) WithGroup(name string) slog.Handler {
+	return warnAndAbove{h.Handler.WithGroup(name)}
 }
