@@ -139,8 +139,10 @@ func (s *Flows) ExportDependency(ctx context.Context, model, localID string, opt
 }
 
 // Schedule adds the import searches and export polls to sched, each at its
-// model's interval, named "import <model>" and "export <model>".
-func (s *Flows) Schedule(sched *connector.Scheduler) error {
+// model's interval, named "import <model>" and "export <model>": to the
+// in-process connector.Scheduler, or to a River queue, whose elected leader
+// alone queues them when several processes share the work.
+func (s *Flows) Schedule(sched connector.TaskScheduler) error {
 	for model, search := range s.Searches {
 		err := sched.Add("import "+model, s.Backend.Settings(model).ImportInterval, func(ctx context.Context) error {
 			_, err := search.Run(ctx)
