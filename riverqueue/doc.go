@@ -44,6 +44,11 @@
 //     others (enqueued, duplicate, started, cancelled) from the queue.
 //
 // A process killed in the middle of a job leaves it running in the database
-// until River's rescuer (on the elected leader) gives it back, after an hour
-// by default.
+// until River's rescuer (on the elected leader) gives it back, after
+// Config.RescueAfter (an hour by default).
+//
+// Periodic work goes through River's periodic jobs: Queue.Add (the
+// connector.TaskScheduler that backend.Flows.Schedule takes) has only the
+// elected leader queue each task, so that several processes do not run the
+// same import search each.
 package riverqueue
