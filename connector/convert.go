@@ -164,12 +164,18 @@ func BoundRemote(model string) Converter {
 }
 
 // ID reads a record ID from what the wire brings: a number, a string, or an
-// OpenERP many2one pair [id, "name"].
+// OpenERP many2one pair [id, "name"]. A string that is an integer is
+// written as the number is ("012", " 12" and "+12" are "12"): the IDs key
+// the bindings, so one record has one ID whichever form the wire used, and
+// IDValue's number reads back as the same ID.
 func ID(v any) (string, error) {
 	switch x := v.(type) {
 	case string:
-		if x == "" {
+		if strings.TrimSpace(x) == "" {
 			return "", errors.New("empty ID")
+		}
+		if n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64); err == nil {
+			return strconv.FormatInt(n, 10), nil
 		}
 		return x, nil
 	case []any:
