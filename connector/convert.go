@@ -228,8 +228,20 @@ func Int(v any) (int64, error) {
 	return 0, fmt.Errorf("want an integer, got %T", v)
 }
 
-// Float reads a number from a JSON or XML-RPC value.
+// Float reads a number from a JSON or XML-RPC value. NaN and the
+// infinities, which a string ("NaN", "Inf") or an XML-RPC <double> can
+// carry, are refused: no amount, price or quantity has them, and OpenERP
+// would store them without a word.
 func Float(v any) (float64, error) {
+	f, err := readFloat(v)
+	if err == nil && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		return 0, fmt.Errorf("%v is out of range: not a finite number", v)
+	}
+	return f, err
+}
+
+// readFloat is Float without the check of finiteness.
+func readFloat(v any) (float64, error) {
 	switch x := v.(type) {
 	case float64:
 		return x, nil
