@@ -52,7 +52,9 @@ func AmountToCents(ctx context.Context, mc *MapContext, v any) (any, error) {
 }
 
 // ParseTime reads a time string in one of the layouts and returns it in UTC.
-// A layout without a zone reads as UTC.
+// A layout without a zone reads as UTC. A time whose offset takes it out
+// of the years 1-9999 in UTC (0000-01-01T00:30:00+0100) is refused: the
+// layouts write four digits of year, and OpenERP's Python has no year 0.
 func ParseTime(layouts ...string) Converter {
 	return func(ctx context.Context, mc *MapContext, v any) (any, error) {
 		if t, ok := v.(time.Time); ok {
@@ -64,6 +66,9 @@ func ParseTime(layouts ...string) Converter {
 		}
 		for _, l := range layouts {
 			if t, err := time.Parse(l, s); err == nil {
+				if y := t.UTC().Year(); y < 1 || y > 9999 {
+					return nil, fmt.Errorf("%q is out of the years 0001-9999 in UTC", s)
+				}
 				return t.UTC(), nil
 			}
 		}
