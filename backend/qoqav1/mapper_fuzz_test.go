@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,19 +86,20 @@ func FuzzMappers(f *testing.F) {
 	exports, err := exportComponents(e)
 	require.NoError(f, err)
 	type mapper struct {
-		model  string
-		export bool
-		m      connector.Mapper
+		model   string
+		export  bool
+		m       connector.Mapper
+		lookups []lookup
 	}
 	var mappers []mapper
 	for model, c := range imports {
 		if c.ImportMapper != nil {
-			mappers = append(mappers, mapper{model, false, c.ImportMapper})
+			mappers = append(mappers, mapper{model, false, c.ImportMapper, nonNil(c.ImportDependencies)})
 		}
 	}
 	for model, c := range exports {
 		if c.ExportMapper != nil {
-			mappers = append(mappers, mapper{model, true, c.ExportMapper})
+			mappers = append(mappers, mapper{model, true, c.ExportMapper, nonNil(c.ExportDependencies, c.ExportDependents)})
 		}
 	}
 	// A fixed order, so that which names the same mapper in every run.
@@ -127,6 +129,23 @@ func FuzzMappers(f *testing.F) {
 			} else {
 				require.NoError(t, json.Unmarshal(data, &fields)) // QoQa's adapter reads float64s
 			}
+			for _, l := range m.lookups {
+				deps, err := l(context.Background(), connector.Record{ID: "1", Fields: fields})
+				if err != nil {
+					continue
+				}
+				for _, d := range deps {
+					require.NotEmpty(t, d.Model, "a dependency of %s has no model", m.model)
+					if !m.export {
+						n, err := strconv.ParseInt(d.ID, 10, 64)
+						require.NoError(t, err, "the %s import depends on %s %q, which is no QoQa ID", m.model, d.Model, d.ID)
+						require.Equal(t, strconv.FormatInt(n, 10), d.ID, "the %s import depends on %s %q, not written as its number", m.model, d.Model, d.ID)
+						require.Positive(t, n)
+					} else {
+						require.NotEmpty(t, strings.TrimSpace(d.ID), "the %s export depends on %s with a blank ID", m.model, d.Model)
+					}
+				}
+			}
 			for _, create := range []bool{true, false} {
 				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 				mc := &connector.MapContext{Model: m.model, Record: connector.Record{ID: "1", Fields: fields}, Create: create,
@@ -146,6 +165,21 @@ func FuzzMappers(f *testing.F) {
 			}
 		}
 	})
+}
+
+// lookup is a hook that reads a record around its mapping: its
+// dependencies, its dependents.
+type lookup = func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error)
+
+// nonNil is the hooks among fs that are set.
+func nonNil(fs ...lookup) []lookup {
+	var out []lookup
+	for _, f := range fs {
+		if f != nil {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // checkFinite fails on a NaN or an infinity among the mapped values: no
