@@ -113,10 +113,10 @@ func FuzzMappers(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
+		var raw map[string]any // as OpenERP's XML-RPC carries it: int64s
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.UseNumber()
-		var raw map[string]any
-		if dec.Decode(&raw) != nil || raw == nil {
+		if json.Unmarshal(data, &raw) != nil || raw == nil || dec.Decode(&raw) != nil {
 			return
 		}
 		for i, m := range mappers {
