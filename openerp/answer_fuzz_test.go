@@ -152,3 +152,19 @@ func FuzzClientAnswers(f *testing.F) {
 		}
 	})
 }
+
+// An answer nested past the decoder's bound is a bad response, not a
+// stack the size of the answer: the shape the fuzzers feared, opening
+// tags alone, at a depth a real answer never has.
+func TestDeepAnswerIsBadResponse(t *testing.T) {
+	t.Parallel()
+	body := []byte(`<methodResponse><params><param><value>` + strings.Repeat(`<array><data><value>`, 100_000))
+	c, err := openerp.New(openerp.Config{
+		URL: "http://erp.test", Database: "db", User: "admin", Password: fuzzPassword, Path: openerp.PathV7,
+		HTTPClient: &http.Client{Transport: answers{http.StatusOK, "", body, false}},
+	})
+	require.NoError(t, err)
+	_, err = c.Search(context.Background(), "res.partner", nil, openerp.SearchOptions{})
+	require.ErrorIs(t, err, openerp.ErrBadResponse)
+	require.ErrorContains(t, err, "nested too deep")
+}
