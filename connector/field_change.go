@@ -2,6 +2,7 @@ package connector
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -39,6 +40,10 @@ func FieldChanges(old, values map[string]any) []FieldChange {
 				continue
 			}
 			n = ids
+		}
+		if ol, nl, ok := entriesByLanguage(o, n); ok {
+			out = append(out, languageChanges(k, ol, nl)...)
+			continue
 		}
 		if !sameValue(o, n) {
 			out = append(out, FieldChange{Field: k, Old: old[k], New: v})
@@ -170,4 +175,58 @@ func sameList(x, y []any) bool {
 		used[i] = true
 	}
 	return true
+}
+
+// entriesByLanguage reads two lists of per-language entries (QoQa's
+// translations: objects that each name their language_id) by language, so
+// that a change shows as the one text that changed in one language.
+func entriesByLanguage(o, n any) (map[string]map[string]any, map[string]map[string]any, bool) {
+	byLang := func(v any) (map[string]map[string]any, bool) {
+		list, ok := v.([]any)
+		if !ok {
+			return nil, v == nil
+		}
+		out := map[string]map[string]any{}
+		for _, x := range list {
+			m, ok := x.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			lang, ok := m["language_id"]
+			if !ok {
+				return nil, false
+			}
+			out[fmt.Sprint(lang)] = m
+		}
+		return out, true
+	}
+	ol, ok1 := byLang(o)
+	nl, ok2 := byLang(n)
+	if !ok1 || !ok2 || len(nl) == 0 {
+		return nil, nil, false
+	}
+	return ol, nl, true
+}
+
+// languageChanges are the texts of field that differ, language by
+// language, named field[language].key.
+func languageChanges(field string, ol, nl map[string]map[string]any) []FieldChange {
+	var out []FieldChange
+	for lang, n := range nl {
+		o := ol[lang]
+		for k, v := range n {
+			if k == "language_id" {
+				continue
+			}
+			if !sameValue(o[k], v) {
+				out = append(out, FieldChange{Field: field + "[" + lang + "]." + k, Old: o[k], New: v})
+			}
+		}
+	}
+	for lang := range ol {
+		if _, ok := nl[lang]; !ok {
+			out = append(out, FieldChange{Field: field + "[" + lang + "]", Old: ol[lang]})
+		}
+	}
+	return out
 }

@@ -124,6 +124,9 @@ func (p *Plan) WriteText(w io.Writer) error {
 			id = "(new)"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s %s\t(%s)\n", e.Action, e.Model, e.Side, id, e.Job)
+		if e.Action == PlanUpdate && len(e.Changes) == 0 {
+			fmt.Fprintf(tw, "\t\t  (the values it holds, written again)\t\n")
+		}
 		for _, c := range e.Changes {
 			if e.Action == PlanCreate {
 				fmt.Fprintf(tw, "\t\t  %s\t= %s\n", c.Field, short(c.New))
@@ -302,7 +305,10 @@ var (
 	_ Windower      = (*plannedAdapter)(nil)
 )
 
-func (a *plannedAdapter) createdKey(id string) string { return a.side + " " + a.model + " " + id }
+// createdKey names a record the plan created: placeholders are unique
+// across models, and one system's model may be written by several (a
+// customer fills the partner its user's import created).
+func (a *plannedAdapter) createdKey(id string) string { return a.side + " " + id }
 
 // Search implements Adapter.
 func (a *plannedAdapter) Search(ctx context.Context, from, to time.Time) iter.Seq2[string, error] {
@@ -327,8 +333,28 @@ func (a *plannedAdapter) Read(ctx context.Context, id string) (Record, error) {
 	return Record{ID: id, Fields: fields}, nil
 }
 
+// CreatePlanner is an Adapter whose Create does not always make a record
+// (a customer's fills the partner of its user): it tells a plan which
+// record the create would write instead, so that the plan shows the write
+// the run makes.
+type CreatePlanner interface {
+	// PlanCreate returns the ID of the existing record that a Create with
+	// ref and values would write to, and false; or true when it would
+	// make a new record.
+	PlanCreate(ctx context.Context, ref string, values map[string]any) (id string, creates bool, err error)
+}
+
 // Create implements Adapter: recorded, under a placeholder ID.
 func (a *plannedAdapter) Create(ctx context.Context, ref string, values map[string]any) (string, error) {
+	if cp, ok := a.inner.(CreatePlanner); ok {
+		id, creates, err := cp.PlanCreate(ctx, ref, values)
+		if err != nil {
+			return "", err
+		}
+		if !creates {
+			return id, a.Update(ctx, id, values)
+		}
+	}
 	e := PlanEntry{Action: PlanCreate, Model: a.model, Side: a.side, Ref: ref, Changes: FieldChanges(nil, values)}
 	if job, ok := ctx.Value(planJobKey{}).(Job); ok {
 		e.Job = describe(job)
