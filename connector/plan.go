@@ -253,6 +253,27 @@ func (p *Planner) Run(ctx context.Context, h Handler) error {
 	}
 }
 
+// Try runs job through h at once, as Run does, and returns what it would
+// do: the entries it adds (none when the job would write nothing).
+func (p *Planner) Try(ctx context.Context, h Handler, job Job) ([]PlanEntry, error) {
+	p.mu.Lock()
+	if len(p.pending) > 0 {
+		p.mu.Unlock()
+		return nil, errors.New("plan: Try while jobs are pending")
+	}
+	from := len(p.entries)
+	p.mu.Unlock()
+	if _, err := p.Enqueue(ctx, job); err != nil {
+		return nil, err
+	}
+	if err := p.Run(ctx, h); err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.entries[from:]), nil
+}
+
 // Plan returns what the jobs run so far would do.
 func (p *Planner) Plan() *Plan {
 	p.mu.Lock()

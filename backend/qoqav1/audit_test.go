@@ -1,0 +1,79 @@
+package qoqav1_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qoqasync/qoqasync/backend"
+	"github.com/qoqasync/qoqasync/backend/qoqav1"
+	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/internal/demo"
+	"github.com/qoqasync/qoqasync/qoqa"
+)
+
+// audit runs the audit of w's backend on its store.
+func (w *world) audit() *connector.AuditReport {
+	w.t.Helper()
+	reg := backend.NewRegistry()
+	require.NoError(w.t, qoqav1.Register(reg, w.shop, qoqav1.Systems{QoQa: w.qc, OpenERP: w.oc}))
+	r, err := backend.Audit(w.ctx, w.shop, reg, backend.Env{Binder: w.store, Watermarks: w.store, Logger: quiet}, backend.AuditOptions{BatchSize: 5})
+	require.NoError(w.t, err)
+	return r
+}
+
+// An audit after a run finds nothing; it finds each kind of drift planted
+// behind the connector's back, and the repair it queues brings every pair
+// back in sync: a second audit finds nothing.
+func TestAuditFindsDriftAndRepairFixesIt(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, scheduled)
+	demo.Seed(w.qoqa, w.erp, planSize, 3)
+	w.run()
+	clean := w.audit()
+	require.False(t, clean.Drifted(), "%+v", clean.Findings)
+
+	bindings := w.bindings()
+	offer, address, order, user := bindings["offer"][0], bindings["address"][0], bindings["order"][0], bindings["user"][0]
+	require.NoError(t, qoqa.NewService[map[string]any](w.qc, "offer").Delete(w.ctx, qoqa.ID(localNum(t, offer.RemoteID))))
+	require.NoError(t, w.oc.Unlink(w.ctx, "res.partner", []int64{localNum(t, address.LocalID)}))
+	require.NoError(t, w.store.Unbind(w.ctx, "order", order.LocalID))
+	w.qoqa.Tamper("user", qoqa.ID(localNum(t, user.RemoteID)), map[string]any{"email": "tampered@example.ch"})
+
+	report := w.audit()
+	require.True(t, report.Drifted())
+	type found struct {
+		model  string
+		kind   connector.FindingKind
+		repair string
+	}
+	var got []found
+	for _, f := range report.Findings {
+		require.NotNil(t, f.Repair, "%+v", f)
+		got = append(got, found{f.Model, f.Kind, string(f.Repair.Kind) + " " + f.Repair.RecordID})
+		if f.Kind == connector.Drifted {
+			require.Len(t, f.Changes, 1)
+			assert.Equal(t, "email", f.Changes[0].Field)
+			assert.Equal(t, "tampered@example.ch", f.Changes[0].New)
+		}
+	}
+	assert.ElementsMatch(t, []found{
+		{"address", connector.MissingLocal, "import " + address.RemoteID},
+		{"offer", connector.MissingRemote, "export " + offer.LocalID},
+		{"order", connector.UnboundRemote, "import " + order.RemoteID},
+		{"user", connector.Drifted, "import " + user.RemoteID},
+	}, got)
+	var text strings.Builder
+	require.NoError(t, report.WriteText(&text))
+	t.Log(text.String())
+	assert.Contains(t, text.String(), "drift: 4 record pairs out of sync")
+
+	n, err := report.Repair(w.ctx, w.queue)
+	require.NoError(t, err)
+	assert.Equal(t, 4, n)
+	require.Empty(t, w.idle())
+	again := w.audit()
+	assert.False(t, again.Drifted(), "%+v", again.Findings)
+}
