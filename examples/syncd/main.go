@@ -65,13 +65,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, out, er
 		return 1
 	}
 	defer r.close()
-	if c.Once {
+	switch {
+	case c.Plan:
+		err = r.plan(ctx)
+	case c.Audit:
+		err = r.audit(ctx)
+	case c.Once:
 		err = r.once(ctx)
-	} else {
+	default:
 		err = r.serve(ctx)
 	}
 	switch {
-	case errors.Is(err, errJobsFailed):
+	case errors.Is(err, errJobsFailed), errors.Is(err, errDrifted):
 		return 1
 	case err != nil:
 		fmt.Fprintln(errOut, "syncd:", err)
