@@ -110,10 +110,10 @@ func (r *runner) serve(ctx context.Context) error {
 		if err != nil {
 			return &settingError{flag: "listen", msg: err.Error()}
 		}
-		srv := &http.Server{Handler: statusServer(r.st.Queue, r.st.UI), ReadHeaderTimeout: 10 * time.Second}
+		srv := &http.Server{Handler: r.newStatusPage(sched).handler(statusServer(r.st.Queue, r.st.UI)), ReadHeaderTimeout: 10 * time.Second}
 		go srv.Serve(ln)
 		defer srv.Close()
-		r.logger.Info("status server", "url", "http://"+ln.Addr().String()+"/jobs")
+		r.logger.Info("status server", "url", "http://"+ln.Addr().String()+"/status")
 	}
 	r.logger.Info("syncing on schedule; SIGINT or SIGTERM stops")
 	<-ctx.Done()
