@@ -116,8 +116,11 @@ func (a *modelAudit) job(kind connector.Kind, id string, force bool) *connector.
 }
 
 // inRange reports whether the pair was synced, or either record dated, in
-// the audit's range.
+// the audit's range; a pair never synced in full is always audited.
 func (a *modelAudit) inRange(b connector.Binding) bool {
+	if b.SyncedAt.IsZero() {
+		return true
+	}
 	for _, t := range []time.Time{b.SyncedAt, b.RemoteVersion, b.LocalVersion} {
 		if !t.Before(a.opts.From) && t.Before(a.opts.To) {
 			return true

@@ -23,6 +23,8 @@ type statusPage struct {
 	q     connector.Queue
 	sched *connector.Scheduler
 	marks connector.WatermarkStore
+	// tally counts the jobs done, which a queue need not keep.
+	tally *connector.Tally
 	// models are the backend's models, sorted.
 	models []string
 	// audit runs an audit for the button.
@@ -43,7 +45,7 @@ func (r *runner) newStatusPage(sched *connector.Scheduler) *statusPage {
 	for m := range r.flows.Exports {
 		seen[m] = true
 	}
-	p := &statusPage{q: r.st.Queue, sched: sched, marks: r.st.Store, models: sortedKeys(seen)}
+	p := &statusPage{q: r.st.Queue, sched: sched, marks: r.st.Store, tally: r.tally, models: sortedKeys(seen)}
 	p.audit = func(ctx context.Context) (*connector.AuditReport, error) {
 		return backend.Audit(ctx, r.flows.Backend, r.reg, backend.Env{Binder: r.st.Store, Watermarks: r.st.Store, Logger: r.logger},
 			backend.AuditOptions{From: r.cfg.AuditFrom, To: r.cfg.AuditTo})
@@ -126,6 +128,10 @@ func (p *statusPage) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	data := pageData{Now: time.Now().UTC().Format(time.DateTime)}
+	doneBy := map[string]int{}
+	for k, c := range p.tally.Counts() {
+		doneBy[k.Model] += c.Created + c.Updated + c.Deleted + c.Skipped
+	}
 	for _, m := range p.models {
 		row := modelRow{Model: m, LastImport: lastRun(tasks, "import "+m), LastExport: lastRun(tasks, "export "+m)}
 		row.ImportMark = p.mark(ctx, connector.KindImport, m)
@@ -139,14 +145,13 @@ func (p *statusPage) serve(w http.ResponseWriter, r *http.Request) {
 				row.Pending++
 			case connector.StateRunning:
 				row.Running++
-			case connector.StateDone:
-				row.Done++
 			case connector.StateFailed:
 				row.Failed++
 			case connector.StateCancelled:
 				row.Cancelled++
 			}
 		}
+		row.Done = doneBy[m]
 		data.Models = append(data.Models, row)
 	}
 	for _, j := range jobs {
