@@ -13,8 +13,12 @@
 //
 // runs on each model's schedule until SIGINT or SIGTERM, then stops
 // gracefully; -once runs every search once, waits for the jobs, prints a
-// summary per model and exits 1 when a job failed. Every flag is also read
-// from QOQASYNC_<NAME>; -h lists them.
+// summary per model and exits 1 when a job failed. -plan prints what a run
+// would do and writes nothing (-json: as JSON lines); -audit compares the
+// bindings with both sides and exits 1 when anything drifted, and -repair
+// then runs the jobs that repair it; the status server's /status page shows
+// each model, the failed jobs with a re-run button, and the last audit.
+// Every flag is also read from QOQASYNC_<NAME>; -h lists them.
 package main
 
 import (
