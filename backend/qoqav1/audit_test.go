@@ -1,8 +1,10 @@
 package qoqav1_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -41,6 +43,11 @@ func TestAuditFindsDriftAndRepairFixesIt(t *testing.T) {
 	require.NoError(t, w.oc.Unlink(w.ctx, "res.partner", []int64{localNum(t, address.LocalID)}))
 	require.NoError(t, w.store.Unbind(w.ctx, "order", order.LocalID))
 	w.qoqa.Tamper("user", qoqa.ID(localNum(t, user.RemoteID)), map[string]any{"email": "tampered@example.ch"})
+	// A voucher made in OpenERP whose export never ran: its poll moved
+	// past it (a job someone cancelled).
+	voucher := w.erp.Seed("qoqa.voucher", map[string]any{"name": "Lost", "code": "ERP-LOST", "amount": 20.0, "remaining_amount": 20.0,
+		"currency": "CHF", "date_start": "2026-01-01", "date_expire": "2027-12-31", "description": "Bon cadeau", "active": true})[0]
+	require.NoError(t, w.store.SetWatermark(w.ctx, connector.WatermarkName(connector.KindExport, "voucher"), time.Now().Add(time.Hour)))
 
 	report := w.audit()
 	require.True(t, report.Drifted())
@@ -64,15 +71,16 @@ func TestAuditFindsDriftAndRepairFixesIt(t *testing.T) {
 		{"offer", connector.MissingRemote, "export " + offer.LocalID},
 		{"order", connector.UnboundRemote, "import " + order.RemoteID},
 		{"user", connector.Drifted, "import " + user.RemoteID},
+		{"voucher", connector.UnboundLocal, "export " + strconv.FormatInt(voucher, 10)},
 	}, got)
 	var text strings.Builder
 	require.NoError(t, report.WriteText(&text))
 	t.Log(text.String())
-	assert.Contains(t, text.String(), "drift: 4 record pairs out of sync")
+	assert.Contains(t, text.String(), "drift: 5 record pairs out of sync")
 
 	n, err := report.Repair(w.ctx, w.queue)
 	require.NoError(t, err)
-	assert.Equal(t, 4, n)
+	assert.Equal(t, 5, n)
 	require.Empty(t, w.idle())
 	again := w.audit()
 	assert.False(t, again.Drifted(), "%+v", again.Findings)
