@@ -76,14 +76,21 @@ type AuditReport struct {
 func (r *AuditReport) Drifted() bool { return len(r.Findings) > 0 }
 
 // Repair queues on q the job of every finding that has one, and returns
-// how many it queued: the normal flows bring the pairs back in sync.
+// how many it queued: the normal flows bring the pairs back in sync. The
+// jobs that create a missing record again go first (PriorityHigh), since
+// other records may point at it; on a queue that runs jobs at once they may
+// still overlap.
 func (r *AuditReport) Repair(ctx context.Context, q Enqueuer) (int, error) {
 	n := 0
 	for _, f := range r.Findings {
 		if f.Repair == nil {
 			continue
 		}
-		if _, err := q.Enqueue(ctx, *f.Repair); err != nil {
+		job := *f.Repair
+		if f.Kind == MissingLocal || f.Kind == MissingRemote {
+			job.Priority = PriorityHigh
+		}
+		if _, err := q.Enqueue(ctx, job); err != nil {
 			return n, fmt.Errorf("audit repair %s %s: %w", f.Model, f.Kind, err)
 		}
 		n++
