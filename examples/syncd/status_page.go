@@ -30,7 +30,10 @@ type statusPage struct {
 	// audit runs an audit for the button.
 	audit func(ctx context.Context) (*connector.AuditReport, error)
 
-	mu        sync.Mutex
+	mu sync.Mutex
+	// rerun are the jobs re-run from the page, newest last, so that the
+	// operator sees each end: a queue may forget a job once done.
+	rerun     []int64
 	lastAudit *connector.AuditReport
 	auditedAt time.Time
 	auditErr  error
@@ -70,6 +73,14 @@ func (p *statusPage) handler(next http.Handler) http.Handler {
 			return
 		}
 		_, err = p.q.Retry(r.Context(), id)
+		if err == nil {
+			p.mu.Lock()
+			p.rerun = append(p.rerun, id)
+			if len(p.rerun) > 20 {
+				p.rerun = p.rerun[1:]
+			}
+			p.mu.Unlock()
+		}
 		switch {
 		case errors.Is(err, connector.ErrJobNotFound):
 			http.Error(w, err.Error(), http.StatusNotFound)
@@ -104,9 +115,17 @@ type modelRow struct {
 	Failed, Cancelled      int
 }
 
+// rerunJob is a job re-run from the page, and where it stands.
+type rerunJob struct {
+	ID    int64
+	State string
+	Error string
+}
+
 // pageData is what the template renders.
 type pageData struct {
 	Now       string
+	Rerun     []rerunJob
 	Models    []modelRow
 	Failed    []connector.Job
 	Audit     *connector.AuditReport
@@ -160,6 +179,20 @@ func (p *statusPage) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	slices.SortFunc(data.Failed, func(a, b connector.Job) int { return int(a.ID - b.ID) })
+	p.mu.Lock()
+	rerun := slices.Clone(p.rerun)
+	p.mu.Unlock()
+	for _, id := range slices.Backward(rerun) {
+		j, err := p.q.Job(ctx, id)
+		switch {
+		case errors.Is(err, connector.ErrJobNotFound):
+			data.Rerun = append(data.Rerun, rerunJob{ID: id, State: string(connector.StateDone)})
+		case err != nil:
+			data.Rerun = append(data.Rerun, rerunJob{ID: id, State: "unknown", Error: err.Error()})
+		default:
+			data.Rerun = append(data.Rerun, rerunJob{ID: id, State: string(j.State), Error: j.LastError})
+		}
+	}
 	p.mu.Lock()
 	data.Audit = p.lastAudit
 	if !p.auditedAt.IsZero() {
@@ -223,6 +256,10 @@ th{background:#f4f4f4} td.n{text-align:right} .err{color:#a00;max-width:50em}
 {{range .Failed}}<tr id="job-{{.ID}}"><td>{{.ID}}</td><td>{{.Kind}}</td><td>{{.Model}}</td><td>{{.RecordID}}</td><td class="n">{{.Attempt}}</td><td class="err">{{.LastError}}</td>
 <td><form method="post" action="/status/jobs/{{.ID}}/retry"><button type="submit" id="retry-{{.ID}}">Re-run</button></form></td></tr>
 {{end}}</table>{{else}}<p id="no-failed">No failed job.</p>{{end}}
+{{if .Rerun}}<h2>Re-run jobs</h2>
+<table id="rerun"><tr><th>job</th><th>state</th><th>error</th></tr>
+{{range .Rerun}}<tr><td>{{.ID}}</td><td id="rerun-{{.ID}}">{{.State}}</td><td class="err">{{.Error}}</td></tr>
+{{end}}</table>{{end}}
 <h2>Last audit</h2>
 <form method="post" action="/status/audit"><button type="submit" id="audit">Run an audit</button></form>
 {{if .AuditErr}}<p class="err">The audit failed: {{.AuditErr}}</p>{{end}}
