@@ -161,8 +161,7 @@ func (w *world) bindings() map[string][]connector.Binding {
 func TestPlanPredictsTheRun(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, scheduled)
-	seeded := demo.Seed(w.qoqa, w.erp, planSize, 3)
-	_ = seeded
+	demo.Seed(w.qoqa, w.erp, planSize, 3)
 	first := w.checkPlan()
 	assert.Positive(t, first.Count(connector.PlanCreate, "", connector.SideLocal))
 	assert.Positive(t, first.Count(connector.PlanCreate, "", connector.SideRemote))
@@ -174,8 +173,8 @@ func TestPlanPredictsTheRun(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(text.String(), "\n"), text.String())
 	assert.Contains(t, text.String(), "nothing to do")
 
-	// A user's email changed on QoQa, a product renamed in OpenERP, an offer
-	// deleted in OpenERP.
+	// A user's email changed on QoQa, a product's description in OpenERP,
+	// an offer deleted in OpenERP.
 	w.qoqa.Touch("user", 1, map[string]any{"email": "renamed@example.ch"})
 	product := w.bindings()["product"][0]
 	offer := w.bindings()["offer"][0]
@@ -188,9 +187,15 @@ func TestPlanPredictsTheRun(t *testing.T) {
 	assert.Equal(t, 1, edited.Count(connector.PlanUpdate, "user", connector.SideLocal), "%+v", edited.Writes())
 	assert.Equal(t, 1, edited.Count(connector.PlanUpdate, "product", connector.SideRemote), "%+v", edited.Writes())
 	assert.Equal(t, 1, edited.Count(connector.PlanDelete, "offer", connector.SideRemote), "%+v", edited.Writes())
+	for _, e := range edited.Writes() {
+		if e.Model == "user" {
+			assert.Equal(t, []connector.FieldChange{{Field: "email", Old: "user0@example.ch", New: "renamed@example.ch"}}, e.Changes)
+		}
+	}
 	assert.True(t, w.plan().NothingToDo())
 }
 
+// localNum is a record ID as a number, for the fakes' helpers.
 func localNum(t *testing.T, id string) int64 {
 	t.Helper()
 	n, err := strconv.ParseInt(id, 10, 64)
