@@ -93,22 +93,33 @@ func run(ctx context.Context, args []string, getenv func(string) string, out, er
 // until ctx ends, then stops gracefully: running jobs finish or go back to
 // pending.
 func (r *runner) serve(ctx context.Context) error {
+	// River runs the searches as periodic jobs that only the leader of the
+	// runners sharing the database queues, added before it starts; the
+	// in-process queue needs the in-process scheduler, stopped before it.
+	if r.st.Tasks != nil {
+		if err := r.flows.Schedule(r.st.Tasks); err != nil {
+			return err
+		}
+	}
 	if err := r.st.Queue.Start(ctx); err != nil {
 		return err
 	}
 	defer r.stopQueue()
-	sched := connector.NewScheduler(r.logger)
-	if err := r.flows.Schedule(sched); err != nil {
-		return err
+	var sched *connector.Scheduler
+	if r.st.Tasks == nil {
+		sched = connector.NewScheduler(r.logger)
+		if err := r.flows.Schedule(sched); err != nil {
+			return err
+		}
+		if err := sched.Start(ctx); err != nil {
+			return err
+		}
+		defer func() {
+			stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			sched.Stop(stopCtx)
+		}()
 	}
-	if err := sched.Start(ctx); err != nil {
-		return err
-	}
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		sched.Stop(stopCtx)
-	}()
 	if r.cfg.Listen != "" {
 		ln, err := net.Listen("tcp", r.cfg.Listen)
 		if err != nil {
