@@ -342,7 +342,7 @@ func (f *ImportFlow) importDependencies(ctx context.Context, rec Record) error {
 	}
 	deps, err := f.Dependencies(ctx, rec)
 	if err == nil {
-		err = syncDependencies(ctx, deps, f.Binder.ByRemote, func(ctx context.Context, model, id string) error {
+		err = syncDependencies(ctx, deps, Import, f.Binder.ByRemote, func(ctx context.Context, model, id string) error {
 			return f.DependencyImporter.ImportDependency(ctx, model, id, ImportOptions{})
 		})
 	}
