@@ -86,3 +86,42 @@ func spoilItem(w *world, order qoqa.ID, field string, v any) qoqa.ID {
 	w.qoqa.Touch("order", order, map[string]any{"items": items})
 	return order
 }
+
+// A bad OpenERP voucher, seeded among good ones, fails its own export job
+// with a message naming the model, the record and the field; the good
+// vouchers reach QoQa. (A bad date or invalid UTF-8 cannot be stored in
+// OpenERP: PostgreSQL refuses both.)
+func TestBadOpenERPVoucherFailsItsOwnJob(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		field string
+		bad   map[string]any
+	}{
+		{"amount past int64", "amount", map[string]any{"amount": 1e17}},
+		{"negative amount", "amount", map[string]any{"amount": -10.0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, exporting)
+			good := func(code string) map[string]any {
+				return map[string]any{"code": code, "amount": 50.0, "remaining_amount": 50.0, "currency": "CHF", "date_start": "2026-02-01", "date_expire": "2026-12-31"}
+			}
+			bad := good("BAD")
+			for k, v := range tc.bad {
+				bad[k] = v
+			}
+			ids := w.erp.Seed("qoqa.voucher", good("GOOD-1"), bad, good("GOOD-2"))
+
+			failed := w.sync()
+			require.Len(t, failed, 1, "only the bad record's job fails: %v", failed)
+			j := failed[0]
+			assert.Equal(t, "voucher", j.Model)
+			assert.Equal(t, itoa(ids[1]), j.RecordID)
+			for _, want := range []string{"voucher", itoa(ids[1]), tc.field} {
+				assert.Contains(t, j.LastError, want, "the message names the model, the record and the field")
+			}
+			assert.Equal(t, 2, w.qoqa.Count("voucher"), "the good vouchers reached QoQa")
+		})
+	}
+}

@@ -2,6 +2,7 @@ package qoqav1_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"maps"
 	"net/http"
@@ -24,10 +25,16 @@ import (
 	"github.com/qoqasync/qoqasync/qoqa/qoqatest"
 )
 
-// faultSize is the shop of the end-to-end test under faults: 2,000 orders
-// over shared customers, 500 products with their variants in four
-// languages.
-var faultSize = demo.Size{Users: 40, Orders: 200, Products: 50, Offers: 5, Vouchers: 10}
+// faultShop scales the shop of the end-to-end test under faults: the
+// orders, over a fifth as many users (customers share them), and a
+// quarter as many products with their variants in four languages.
+// -fault-orders=2000 is the size (2,000 orders, 500 products).
+var faultShop = flag.Int("fault-orders", 200, "orders of TestFullSyncUnderFaults")
+
+func faultSize() demo.Size {
+	n := *faultShop
+	return demo.Size{Users: n / 5, Orders: n, Products: n / 4, Offers: max(n/100, 2), Vouchers: max(n/50, 2)}
+}
 
 // newDemoWorld is a world on both fakes seeded by the demo, composed as
 // examples/syncd composes its runner (every model, the default intervals
@@ -199,7 +206,7 @@ func (w *world) danglingBindings() []string {
 func TestFullSyncUnderFaults(t *testing.T) {
 	t.Parallel()
 	run := func(t *testing.T, faults bool) (*world, map[string]int) {
-		w := newDemoWorld(t, faultSize, 1)
+		w := newDemoWorld(t, faultSize(), 1)
 		if faults {
 			w.qoqa.SetFaultRates(qoqatest.FaultRates{Seed: 1, Status: 0.02, Drop: 0.02, RateLimit: 0.01, Maintenance: 0.01, ErrorsIn200: 0.02, CommitThenDrop: 0.1})
 			w.erp.SetFaultRates(openerptest.FaultRates{Seed: 1, Status: 0.02, Drop: 0.02, Throttle: 0.01, Concurrency: 0.03, CommitThenDrop: 0.1})
