@@ -229,6 +229,23 @@ func TestFullSyncUnderFaults(t *testing.T) {
 	_, want := run(t, false)
 	w, got := run(t, true)
 	assert.Equal(t, want, got, "the same records on each side as without faults")
-	t.Logf("QoQa faults: %v", w.qoqa.InjectedFaults())
-	t.Logf("OpenERP faults: %v", w.erp.InjectedFaults())
+	qoqaCalls := 0
+	for _, e := range qoqaEndpoints {
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+			qoqaCalls += w.qoqa.Calls(e, m)
+		}
+	}
+	erpCalls := w.erp.Requests("/xmlrpc/object") + w.erp.Requests("/xmlrpc/common")
+	for side, c := range map[string]struct {
+		faults map[string]int
+		calls  int
+	}{"QoQa": {w.qoqa.InjectedFaults(), qoqaCalls}, "OpenERP": {w.erp.InjectedFaults(), erpCalls}} {
+		n := 0
+		for _, k := range c.faults {
+			n += k
+		}
+		share := float64(n) / float64(c.calls)
+		t.Logf("%s: %d of %d calls failed (%.1f %%): %v", side, n, c.calls, 100*share, c.faults)
+		assert.InDelta(t, 0.10, share, 0.03, "about a tenth of %s's calls failed", side)
+	}
 }
