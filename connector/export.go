@@ -280,7 +280,7 @@ func (f *ExportFlow) importedFrom(rec Record) (string, bool) {
 // retry create a second record once the remote's idempotency window has
 // passed.
 func (f *ExportFlow) create(ctx context.Context, localID string, values map[string]any) (Binding, func(), error) {
-	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, f.Model, "create "+f.Model+" for local "+localID, func(ctx context.Context) (bool, error) {
+	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, KindExport, f.Model, "create "+f.Model+" for local "+localID, func(ctx context.Context) (bool, error) {
 		_, bound, err := lookup(f.Binder.ByLocal(ctx, f.Model, localID))
 		return bound, err
 	})
@@ -326,7 +326,7 @@ func (f *ExportFlow) recreate(ctx context.Context, rec Record, b Binding, values
 			return Binding{}, nil, err
 		}
 	}
-	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, f.Model, "create "+f.Model+" again for local "+b.LocalID, nil)
+	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, KindExport, f.Model, "create "+f.Model+" again for local "+b.LocalID, nil)
 	if err != nil {
 		return Binding{}, nil, err
 	}

@@ -173,12 +173,19 @@ func waitForWrite(b Binding, job string) error {
 // lockCreate takes, for a model synced both ways, the per-model lock under
 // which the import and the export create record pairs, then checks with
 // bound that the pair is still unbound: the other direction may have bound
-// it while this flow waited. A model synced one way takes no lock.
-func lockCreate(ctx context.Context, l Locker, twoWay bool, model, job string, bound func(context.Context) (bool, error)) (context.Context, func(), error) {
+// it while this flow waited. A model synced one way takes no lock. The
+// imports take it shared (see SharedLocker): what it keeps apart is an
+// import's create from an export's, and two imports never create the same
+// pair.
+func lockCreate(ctx context.Context, l Locker, twoWay bool, kind Kind, model, job string, bound func(context.Context) (bool, error)) (context.Context, func(), error) {
 	if !twoWay {
 		return ctx, func() {}, nil
 	}
-	ctx, unlock, err := lockFor(ctx, lockerOr(l), createKey(model), job)
+	lock := lockFor
+	if kind == KindImport {
+		lock = lockSharedFor
+	}
+	ctx, unlock, err := lock(ctx, lockerOr(l), createKey(model), job)
 	if err != nil {
 		return nil, nil, err
 	}

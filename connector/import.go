@@ -229,7 +229,7 @@ func (f *ImportFlow) mapRecord(ctx context.Context, rec Record, create bool) (ma
 // lost the answer or the binding is found by its reference instead of made
 // twice.
 func (f *ImportFlow) create(ctx context.Context, rec Record, values map[string]any) (Binding, bool, error) {
-	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, f.Model, "create "+f.Model+" for remote "+rec.ID, func(ctx context.Context) (bool, error) {
+	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, KindImport, f.Model, "create "+f.Model+" for remote "+rec.ID, func(ctx context.Context) (bool, error) {
 		_, bound, err := lookup(f.Binder.ByRemote(ctx, f.Model, rec.ID))
 		return bound, err
 	})
@@ -314,7 +314,7 @@ func (f *ImportFlow) recreate(ctx context.Context, rec Record, b Binding) (Bindi
 	if err != nil {
 		return Binding{}, err
 	}
-	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, f.Model, "create "+f.Model+" again for remote "+rec.ID, nil)
+	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, KindImport, f.Model, "create "+f.Model+" again for remote "+rec.ID, nil)
 	if err != nil {
 		return Binding{}, err
 	}
