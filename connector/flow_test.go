@@ -510,3 +510,45 @@ func TestDeleteArchiveNeedsAnArchiver(t *testing.T) {
 
 // plainAdapter hides the optional interfaces of the fake.
 type plainAdapter struct{ connector.Adapter }
+
+// A job reads each remote record once: what a dependency's import read is
+// what the job's other look-ups get (connector.ReadOnce); the next job reads
+// it anew, and outside a job ReadOnce reads every time.
+func TestJobReadsEachRemoteRecordOnce(t *testing.T) {
+	t.Parallel()
+	c := newClock()
+	binder := binding.NewMemory()
+	remoteCustomers := &connectortest.Adapter{Name: "qoqa customer", Clock: c.Now}
+	deps := importers{}
+	deps["customer"] = &connector.ImportFlow{Model: "customer", Remote: remoteCustomers, Local: &connectortest.Adapter{Name: "res.partner", Clock: c.Now},
+		Binder: binder, Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("name", "name")}}}
+	remoteOrders := &connectortest.Adapter{Name: "qoqa order", Clock: c.Now}
+	var names []any
+	orders := &connector.ImportFlow{Model: "order", Remote: remoteOrders, Local: &connectortest.Adapter{Name: "sale.order", Clock: c.Now},
+		Binder: binder, DependencyImporter: deps,
+		Dependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+			id, err := connector.ID(rec.Fields["customer_id"])
+			return []connector.Dependency{{Model: "customer", ID: id, Always: true}}, err
+		},
+		Mapper: connector.Mapping{Rules: []connector.Rule{connector.Compute("note", func(ctx context.Context, mc *connector.MapContext) (any, error) {
+			id, _ := connector.ID(mc.Record.Fields["customer_id"])
+			cust, err := connector.ReadOnce(ctx, "customer", remoteCustomers, id)
+			names = append(names, cust.Fields["name"])
+			return cust.Fields["name"], err
+		})}}}
+
+	ctx := context.Background()
+	cust := remoteCustomers.Put(connector.Record{Fields: map[string]any{"name": "Ada"}})
+	order := remoteOrders.Put(connector.Record{Fields: map[string]any{"customer_id": cust}})
+	require.NoError(t, orders.Import(ctx, order, connector.ImportOptions{}))
+	assert.Equal(t, 1, remoteCustomers.Calls("Read"), "the customer's import read it; the order's mapping got that read")
+
+	remoteCustomers.Put(connector.Record{ID: cust, Fields: map[string]any{"name": "Ada L."}})
+	require.NoError(t, orders.Import(ctx, order, connector.ImportOptions{Force: true}))
+	assert.Equal(t, 2, remoteCustomers.Calls("Read"), "another job reads it anew")
+	assert.Equal(t, []any{"Ada", "Ada L."}, names)
+
+	_, err := connector.ReadOnce(ctx, "customer", remoteCustomers, cust)
+	require.NoError(t, err)
+	assert.Equal(t, 3, remoteCustomers.Calls("Read"), "outside a job, every call reads")
+}

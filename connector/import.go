@@ -96,7 +96,8 @@ func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOpt
 	}
 	defer unlock()
 
-	rec, err := f.Remote.Read(ctx, remoteID)
+	ctx = withJobReads(ctx)
+	rec, err := ReadOnce(ctx, f.Model, f.Remote, remoteID)
 	if errors.Is(err, ErrNotFound) {
 		return NothingToDo("%s %s no longer exists remotely", f.Model, remoteID)
 	}
