@@ -173,19 +173,14 @@ func waitForWrite(b Binding, job string) error {
 // lockCreate takes, for a model synced both ways, the per-model lock under
 // which the import and the export create record pairs, then checks with
 // bound that the pair is still unbound: the other direction may have bound
-// it while this flow waited. A model synced one way takes no lock. The
-// imports take it shared (see SharedLocker): what it keeps apart is an
-// import's create from an export's, and two imports never create the same
-// pair.
+// it while this flow waited. A model synced one way takes no lock. What it
+// keeps apart is an import's create from an export's (see SharedLocker and
+// lockCreates).
 func lockCreate(ctx context.Context, l Locker, twoWay bool, kind Kind, model, job string, bound func(context.Context) (bool, error)) (context.Context, func(), error) {
 	if !twoWay {
 		return ctx, func() {}, nil
 	}
-	lock := lockFor
-	if kind == KindImport {
-		lock = lockSharedFor
-	}
-	ctx, unlock, err := lock(ctx, lockerOr(l), createKey(model), job)
+	ctx, unlock, err := lockCreates(ctx, lockerOr(l), kind, model, job)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -26,18 +26,20 @@ type Locker interface {
 }
 
 // SharedLocker is a Locker that can also grant a lock to many holders at
-// once while no one holds it alone: a reader-writer lock. The imports of a
-// model synced both ways create under the model's create lock shared (two
-// imports never create the same pair: each holds its own pair's lock),
-// the exports under it alone; so an import's create waits only for the
-// export's creates, not for the other imports' network calls. With a
-// Locker that lacks it, every creator takes the lock alone: as correct,
-// but a model's imports then create one at a time. A lock shared by
-// processes implements it with PostgreSQL's pg_try_advisory_lock_shared.
+// once while no one holds it alone: a reader-writer lock. The flows use it
+// for the create lock of a model synced both ways, which must keep an
+// import's create from an export's (see ImportFlow.TwoWay), but not two
+// imports' nor two exports' creates from each other: each holds its own
+// pair's lock, so two never create the same pair, and the Binder refuses
+// a double adoption. With it, the creates of one direction run at once;
+// with a Locker that lacks it, every create of the model takes the lock
+// alone: as correct, but one at a time, each waiting for the others'
+// network calls. A lock shared by processes implements it with
+// PostgreSQL's pg_try_advisory_lock_shared.
 //
-// A shared lock is taken whenever no one holds the lock alone, so that a
-// steady stream of imports can keep an export's create waiting; the
-// export then retries later, as it does for any busy lock.
+// A direction enters while the other holds its creates (see lockCreates),
+// so that a steady stream of one direction's creates can keep the other's
+// waiting; that one then retries later, as for any busy lock.
 type SharedLocker interface {
 	Locker
 	// TryLockShared takes the lock of key shared with its other shared
@@ -178,13 +180,36 @@ func lockFor(ctx context.Context, l Locker, key, job string) (context.Context, f
 	return lockWith(ctx, l.TryLock, key, job)
 }
 
-// lockSharedFor is lockFor with the lock taken shared when l is a
-// SharedLocker, alone otherwise.
-func lockSharedFor(ctx context.Context, l Locker, key, job string) (context.Context, func(), error) {
-	if s, ok := l.(SharedLocker); ok {
-		return lockWith(ctx, s.TryLockShared, key, job)
+// lockCreates takes the create lock of model for a flow of kind (import or
+// export). With a SharedLocker, each direction has a key that its creates
+// hold shared: a create takes its own direction's key shared, then checks
+// that no create of the other direction holds that one's (taking it alone
+// and letting it go at once), else lets go and tries again. Two creates of
+// opposite directions never both pass: the later one to take its own key
+// finds the earlier one's taken. Without a SharedLocker, every create takes
+// the model's one key alone.
+func lockCreates(ctx context.Context, l Locker, kind Kind, model, job string) (context.Context, func(), error) {
+	s, ok := l.(SharedLocker)
+	if !ok {
+		return lockFor(ctx, l, createKey(model), job)
 	}
-	return lockFor(ctx, l, key, job)
+	own, other := createKey(model)+" by "+string(KindImport), createKey(model)+" by "+string(KindExport)
+	if kind != KindImport {
+		own, other = other, own
+	}
+	return lockWith(ctx, func(ctx context.Context, key string) (func(), bool, error) {
+		unlock, ok, err := s.TryLockShared(ctx, key)
+		if err != nil || !ok {
+			return nil, false, err
+		}
+		free, ok, err := s.TryLock(ctx, other)
+		if err != nil || !ok {
+			unlock()
+			return nil, false, err
+		}
+		free()
+		return unlock, true, nil
+	}, own, job)
 }
 
 // tryLock is a Locker's TryLock, or a SharedLocker's TryLockShared.

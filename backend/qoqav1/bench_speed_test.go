@@ -437,3 +437,91 @@ func BenchmarkSpeedOrderImport(b *testing.B) {
 	}
 	rep.report(b)
 }
+
+// BenchmarkSpeedProductExport exports 500 product templates, each with two
+// variants, in four languages, at the network's limit: 5 ms a call on each
+// side, 16 jobs at once, the default backend (products and variations
+// synced both ways).
+//
+// The data: an attribute set of a translated text attribute and an
+// integer one; each template and variant named in fr_FR, de_DE, it_IT and
+// en_US, the template's attributes filled.
+//
+// The least calls the data needs, counted from it:
+//   - QoQa: one POST per template and per variant, and one GET of each
+//     after its write: the import's change detection compares that read
+//     with its own (the models are synced both ways).
+//   - OpenERP: one read of each template and variant per language (the
+//     first language's read brings the other fields); per model polled,
+//     the server's clock, the search of the changed records and the check
+//     of the deleted ones; once per process, the login and the version,
+//     the field types of each model read (fields_get) and the attribute
+//     catalogue (sets and attributes).
+//
+// go test ./backend/qoqav1 -run '^$' -bench SpeedProductExport -benchtime 1x -v
+func BenchmarkSpeedProductExport(b *testing.B) {
+	const templates, variants = 500, 2
+	langs := []string{"fr_FR", "de_DE", "it_IT", "en_US"}
+	rep := speedReport{unit: "record"}
+	for range b.N {
+		b.StopTimer()
+		shop := &backend.Backend{Name: "bench", Version: qoqav1.Version, Languages: langs, Since: time.Now().Add(-time.Hour),
+			Models: map[string]backend.ModelSettings{"product": {ExportInterval: time.Minute}, "variation": {ExportInterval: time.Minute}}}
+		run := newSpeedRun(b, openerptest.Options{}, shop, nil)
+		attrs := run.erp.Seed("attribute.attribute",
+			map[string]any{"name": "x_color", "attribute_type": "char", "translate": true},
+			map[string]any{"name": "x_watts", "attribute_type": "integer"})
+		set := run.erp.Seed("attribute.set", map[string]any{"name": "Lamps", "attribute_ids": []any{openerp.CmdReplace(attrs...)}})[0]
+		translate := func(model string, id int64, lang string, vals openerp.Values) {
+			if err := run.oc.Write(run.ctx, model, []int64{id}, vals, openerp.Context{"lang": lang}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for i := range templates {
+			tmpl := run.erp.Seed("product.template", map[string]any{"name": fmt.Sprint("Lamp ", i), "attribute_set_id": set, "x_color": "red", "x_watts": int64(i)})[0]
+			for _, lang := range langs[:3] {
+				translate("product.template", tmpl, lang, openerp.Values{"name": fmt.Sprint(lang, " lamp ", i), "x_color": lang + " red"})
+			}
+			for v := range variants {
+				variant := run.erp.Seed("product.product", map[string]any{"name": fmt.Sprint("Lamp ", i), "product_tmpl_id": tmpl, "default_code": fmt.Sprintf("LAMP-%d-%d", i, v)})[0]
+				for _, lang := range langs[:3] {
+					translate("product.product", variant, lang, openerp.Values{"name": fmt.Sprint(lang, " lamp ", i, "/", v)})
+				}
+			}
+		}
+
+		wall, calls := run.timed(func() {
+			for _, model := range []string{"product", "variation"} {
+				if _, _, err := run.flows.Pollers[model].Run(run.ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			run.idle()
+		})
+		if got := run.qoqa.Count("product"); got != templates {
+			b.Fatalf("%d products on QoQa of %d", got, templates)
+		}
+		if got := run.qoqa.Count("variation"); got != templates*variants {
+			b.Fatalf("%d variations on QoQa of %d", got, templates*variants)
+		}
+
+		records := templates * (1 + variants)
+		minQoQa := 2 * records
+		once := 2 + 2 + 2
+		minERP := records*len(langs) + 2*3 + once
+		rep.floor += run.floor(2000)
+		rep.add(records, minERP, minQoQa, wall, calls)
+
+		again := run.counts()
+		for _, model := range []string{"product", "variation"} {
+			if _, _, err := run.flows.Pollers[model].Run(run.ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		run.idle()
+		d := run.counts().since(again)
+		rep.rerunERP += total(d.erp)
+		rep.rerunQQ += total(d.qoqa)
+	}
+	rep.report(b)
+}
