@@ -350,7 +350,7 @@ func (f *ExportFlow) exportDependencies(ctx context.Context, rec Record) error {
 	}
 	deps, err := f.Dependencies(ctx, rec)
 	if err == nil {
-		err = syncDependencies(ctx, deps, f.Binder.ByLocal, func(ctx context.Context, model, id string) error {
+		err = syncDependencies(ctx, deps, f.Binder.ByLocal, func(ctx context.Context, model, id string, _ bool) error {
 			return f.DependencyExporter.ExportDependency(ctx, model, id, ExportOptions{})
 		})
 	}

@@ -117,7 +117,7 @@ func bindFailure(err error) error {
 // creates it again before the record that points at it is sent.
 func syncDependencies(ctx context.Context, deps []Dependency,
 	byID func(ctx context.Context, model, id string) (Binding, error),
-	sync func(ctx context.Context, model, id string) error) error {
+	sync func(ctx context.Context, model, id string, always bool) error) error {
 	for _, d := range deps {
 		if !d.Always {
 			b, bound, err := lookup(byID(ctx, d.Model, d.ID))
@@ -128,7 +128,7 @@ func syncDependencies(ctx context.Context, deps []Dependency,
 				continue
 			}
 		}
-		err := sync(ctx, d.Model, d.ID)
+		err := sync(ctx, d.Model, d.ID, d.Always)
 		var nothing *NothingToDoError
 		if err != nil && !errors.As(err, &nothing) {
 			return fmt.Errorf("dependency %s %s: %w", d.Model, d.ID, err)

@@ -552,3 +552,57 @@ func TestJobReadsEachRemoteRecordOnce(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3, remoteCustomers.Calls("Read"), "outside a job, every call reads")
 }
+
+// A dependency that another job imported while this one waited for its
+// lock is not read again: the job finds it bound once it holds the lock.
+func TestDependencyImportedMeanwhileIsNotReadAgain(t *testing.T) {
+	t.Parallel()
+	c := newClock()
+	ctx := context.Background()
+	binder := binding.NewMemory()
+	remoteCustomers := &connectortest.Adapter{Name: "qoqa customer", Clock: c.Now}
+	cust := remoteCustomers.Put(connector.Record{Fields: map[string]any{"name": "Ada"}})
+	// Another job holds the customer's lock; when this job finds it busy,
+	// that job binds the customer and lets go.
+	lock := &handOver{}
+	other, ok, err := lock.TryLock(ctx, "customer remote "+cust)
+	require.NoError(t, err)
+	require.True(t, ok)
+	lock.onBusy = func() {
+		assert.NoError(t, binder.Bind(ctx, connector.Binding{Model: "customer", RemoteID: cust, LocalID: "7", SyncedAt: c.Now()}))
+		other()
+	}
+	deps := importers{}
+	deps["customer"] = &connector.ImportFlow{Model: "customer", Remote: remoteCustomers, Local: &connectortest.Adapter{Name: "res.partner", Clock: c.Now},
+		Binder: binder, Locker: lock, Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("name", "name")}}}
+	remoteOrders := &connectortest.Adapter{Name: "qoqa order", Clock: c.Now}
+	orders := &connector.ImportFlow{Model: "order", Remote: remoteOrders, Local: &connectortest.Adapter{Name: "sale.order", Clock: c.Now},
+		Binder: binder, Locker: lock, DependencyImporter: deps,
+		Dependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+			return []connector.Dependency{{Model: "customer", ID: cust}}, nil
+		},
+		Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("customer_id", "partner_id", connector.Bound("customer"))}}}
+	order := remoteOrders.Put(connector.Record{Fields: map[string]any{"customer_id": cust}})
+
+	require.NoError(t, orders.Import(ctx, order, connector.ImportOptions{}))
+	assert.Zero(t, remoteCustomers.Calls("Read"), "the customer, bound meanwhile, was read again")
+	ob, err := binder.ByRemote(ctx, "order", order)
+	require.NoError(t, err)
+	assert.NotEmpty(t, ob.LocalID)
+}
+
+// handOver is a KeyLock that calls onBusy, once, the first time a lock is
+// found taken.
+type handOver struct {
+	connector.KeyLock
+	once   sync.Once
+	onBusy func()
+}
+
+func (h *handOver) TryLock(ctx context.Context, key string) (func(), bool, error) {
+	unlock, ok, err := h.KeyLock.TryLock(ctx, key)
+	if err == nil && !ok && h.onBusy != nil {
+		h.once.Do(h.onBusy)
+	}
+	return unlock, ok, err
+}

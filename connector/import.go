@@ -19,6 +19,12 @@ type Importer interface {
 type ImportOptions struct {
 	// Force imports the record even when its binding says it is up to date.
 	Force bool `json:"force,omitempty"`
+	// Unbound imports the record only if it is still unbound, or bound to
+	// a record deleted remotely, once the flow holds its lock: the import
+	// of a dependency that another job imported while this one waited for
+	// the lock ends there, without reading the record again. The flows
+	// set it for the dependencies they sync; it is never a job's argument.
+	Unbound bool `json:"-"`
 }
 
 // DependencyImporter imports a record of another model synchronously, for
@@ -96,6 +102,15 @@ func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOpt
 	}
 	defer unlock()
 
+	if opts.Unbound {
+		b, bound, err := lookup(f.Binder.ByRemote(ctx, f.Model, remoteID))
+		if err != nil {
+			return fmt.Errorf("import %s %s: %w", f.Model, remoteID, err)
+		}
+		if bound && b.RemoteState != RemoteDeleted {
+			return NothingToDo("%s %s was imported by another job meanwhile", f.Model, remoteID)
+		}
+	}
 	ctx = withJobReads(ctx)
 	rec, err := ReadOnce(ctx, f.Model, f.Remote, remoteID)
 	if errors.Is(err, ErrNotFound) {
@@ -340,8 +355,8 @@ func (f *ImportFlow) importDependencies(ctx context.Context, rec Record) error {
 	}
 	deps, err := f.Dependencies(ctx, rec)
 	if err == nil {
-		err = syncDependencies(ctx, deps, f.Binder.ByRemote, func(ctx context.Context, model, id string) error {
-			return f.DependencyImporter.ImportDependency(ctx, model, id, ImportOptions{})
+		err = syncDependencies(ctx, deps, f.Binder.ByRemote, func(ctx context.Context, model, id string, always bool) error {
+			return f.DependencyImporter.ImportDependency(ctx, model, id, ImportOptions{Unbound: !always})
 		})
 	}
 	if err != nil {
