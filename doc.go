@@ -23,7 +23,10 @@
 //     into the engine's retry decisions;
 //   - binding stores which QoQa record is which OpenERP record, what each
 //     looked like at the last sync, and the per-model watermarks of the
-//     change searches;
+//     change searches (binding.Memory in memory);
+//   - store/sqlite and store/postgres keep the bindings, the watermarks and
+//     River's jobs in one database, a SQLite file for one process or
+//     PostgreSQL for many, each package linking only its own driver;
 //   - backend pairs one QoQa shop with one OpenERP database and holds, per
 //     model, the components the flows use.
 //

@@ -63,10 +63,10 @@ func (m *Memory) Bind(ctx context.Context, b connector.Binding) error {
 	}
 	rk, lk := key{b.Model, b.RemoteID}, key{b.Model, b.LocalID}
 	if old := m.byRemote[rk]; old != nil && old.LocalID != b.LocalID {
-		return conflict(b, *old)
+		return Conflict(b, *old)
 	}
 	if old := m.byLocal[lk]; old != nil && old.RemoteID != b.RemoteID {
-		return conflict(b, *old)
+		return Conflict(b, *old)
 	}
 	nb := b
 	m.byRemote[rk], m.byLocal[lk] = &nb, &nb
@@ -75,7 +75,7 @@ func (m *Memory) Bind(ctx context.Context, b connector.Binding) error {
 
 // Rebind implements connector.Binder.
 func (m *Memory) Rebind(ctx context.Context, old, b connector.Binding) error {
-	if err := validateRebind(old, b); err != nil {
+	if err := ValidateRebind(old, b); err != nil {
 		return err
 	}
 	m.mu.Lock()
@@ -87,10 +87,10 @@ func (m *Memory) Rebind(ctx context.Context, old, b connector.Binding) error {
 	}
 	rk, lk := key{b.Model, b.RemoteID}, key{b.Model, b.LocalID}
 	if other := m.byRemote[rk]; other != nil && other != cur {
-		return conflict(b, *other)
+		return Conflict(b, *other)
 	}
 	if other := m.byLocal[lk]; other != nil && other != cur {
-		return conflict(b, *other)
+		return Conflict(b, *other)
 	}
 	delete(m.byRemote, key{old.Model, old.RemoteID})
 	delete(m.byLocal, key{old.Model, old.LocalID})
@@ -154,8 +154,9 @@ func Validate(b connector.Binding) error {
 	return nil
 }
 
-// validateRebind reports a rebind that no store may do.
-func validateRebind(old, b connector.Binding) error {
+// ValidateRebind reports a rebind that no store may do: every store refuses
+// the same ones.
+func ValidateRebind(old, b connector.Binding) error {
 	if err := Validate(b); err != nil {
 		return err
 	}
@@ -166,7 +167,10 @@ func validateRebind(old, b connector.Binding) error {
 	return nil
 }
 
-func conflict(b, old connector.Binding) error {
+// Conflict is the error of binding b where old holds one of its sides: every
+// store words it the same, and wraps connector.ErrBindingConflict, which the
+// flows retry.
+func Conflict(b, old connector.Binding) error {
 	return fmt.Errorf("bind %s remote %s to local %s: already bound remote %s to local %s: %w",
 		b.Model, b.RemoteID, b.LocalID, old.RemoteID, old.LocalID, connector.ErrBindingConflict)
 }

@@ -15,8 +15,9 @@ import (
 // customer). The flows try the lock and, when another holds it, retry the
 // job later without counting the attempt.
 //
-// KeyLock serves one process; a lock shared by several processes (a
-// PostgreSQL advisory lock) fits behind the same interface.
+// KeyLock serves one process; several processes on one PostgreSQL database
+// share postgres.Locker (package store/postgres), on advisory locks. Both
+// pass connector/lockertest.
 type Locker interface {
 	// TryLock takes the lock of key, or reports that another holder has
 	// it. The lock is held until unlock is called (a lock shared by

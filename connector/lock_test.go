@@ -12,6 +12,7 @@ import (
 	"github.com/qoqasync/qoqasync/binding"
 	"github.com/qoqasync/qoqasync/connector"
 	"github.com/qoqasync/qoqasync/connector/connectortest"
+	"github.com/qoqasync/qoqasync/connector/lockertest"
 )
 
 // holdImport starts an import of remoteID that stops inside its mapping until
@@ -311,4 +312,14 @@ func TestALockHeldBrieflyIsWaitedFor(t *testing.T) {
 	require.NoError(t, release())
 	err := <-exported
 	assert.False(t, connector.IsRetryable(err), "the export went back to the queue instead of waiting: %v", err)
+}
+
+// KeyLock keeps the Locker contract; one KeyLock is the lock space of one
+// process, so the two lockers of the suite are the same one.
+func TestKeyLockConformance(t *testing.T) {
+	t.Parallel()
+	lockertest.Run(t, func(t *testing.T) (a, b connector.Locker) {
+		l := &connector.KeyLock{}
+		return l, l
+	})
 }

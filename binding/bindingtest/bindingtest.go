@@ -46,7 +46,10 @@ func Run(t *testing.T, newDB Factory) {
 		{"RejectsIncompleteBindings", testIncomplete},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newDB(t)) })
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.fn(t, newDB(t))
+		})
 	}
 }
 

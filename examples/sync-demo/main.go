@@ -25,12 +25,12 @@ import (
 
 	"github.com/qoqasync/qoqasync/adapter"
 	"github.com/qoqasync/qoqasync/backend"
-	"github.com/qoqasync/qoqasync/binding"
 	"github.com/qoqasync/qoqasync/connector"
 	"github.com/qoqasync/qoqasync/openerp"
 	"github.com/qoqasync/qoqasync/openerp/openerptest"
 	"github.com/qoqasync/qoqasync/qoqa"
 	"github.com/qoqasync/qoqasync/qoqa/qoqatest"
+	"github.com/qoqasync/qoqasync/store/sqlite"
 )
 
 func main() {
@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		defer os.RemoveAll(dir)
 		*dbPath = filepath.Join(dir, "bindings.db")
 	}
-	store, err := binding.OpenSQLite(ctx, *dbPath, "demo")
+	store, err := sqlite.Open(ctx, *dbPath, "demo")
 	if err != nil {
 		return err
 	}

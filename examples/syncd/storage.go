@@ -9,6 +9,8 @@ import (
 
 	"github.com/qoqasync/qoqasync/binding"
 	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/store/postgres"
+	"github.com/qoqasync/qoqasync/store/sqlite"
 )
 
 // storage is where the runner keeps its state: the bindings and watermarks,
@@ -31,12 +33,13 @@ func isPostgres(store string) bool {
 // openStorage opens the store -store names and the queue -queue names on
 // it; handler runs the jobs.
 func openStorage(ctx context.Context, c config, backendName string, handler connector.Handler, logger *slog.Logger) (*storage, error) {
+	// The database is the binding store; River's jobs go in it too.
 	var store binding.Store
 	var err error
 	if isPostgres(c.Store) {
-		store, err = binding.OpenPostgres(ctx, c.Store, backendName)
+		store, err = postgres.Open(ctx, c.Store, backendName)
 	} else {
-		store, err = binding.OpenSQLite(ctx, c.Store, backendName)
+		store, err = sqlite.Open(ctx, c.Store, backendName)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("-store: %w", err)

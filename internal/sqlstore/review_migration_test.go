@@ -1,10 +1,8 @@
-package binding_test
+package sqlstore_test
 
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"net/url"
 	"path/filepath"
 	"testing"
 	"time"
@@ -15,6 +13,9 @@ import (
 	"github.com/qoqasync/qoqasync/binding"
 	"github.com/qoqasync/qoqasync/connector"
 	"github.com/qoqasync/qoqasync/connector/connectortest"
+	"github.com/qoqasync/qoqasync/internal/pgtest"
+	"github.com/qoqasync/qoqasync/store/postgres"
+	"github.com/qoqasync/qoqasync/store/sqlite"
 )
 
 // Review of issue 9: the migration of existing rows.
@@ -28,34 +29,24 @@ import (
 // the old bug across the upgrade: the OpenERP record set back to what was
 // exported before is judged in sync and never exported.
 func TestReviewMigratedStaleExportHashDoesNotHideAChange(t *testing.T) {
+	t.Parallel()
 	stores := map[string]func(t *testing.T) (db *sql.DB, open func() (binding.Store, error)){
 		"sqlite": func(t *testing.T) (*sql.DB, func() (binding.Store, error)) {
 			path := filepath.Join(t.TempDir(), "bindings.db")
 			db, err := sql.Open("sqlite", "file:"+path)
 			require.NoError(t, err)
-			return db, func() (binding.Store, error) { return binding.OpenSQLite(context.Background(), path, "shop") }
+			return db, func() (binding.Store, error) { return sqlite.Open(context.Background(), path, "shop") }
 		},
 		"postgres": func(t *testing.T) (*sql.DB, func() (binding.Store, error)) {
-			base := postgresURL(t)
-			schema := fmt.Sprintf("review9_%d", time.Now().UnixNano())
-			admin, err := sql.Open("pgx", base)
-			require.NoError(t, err)
-			_, err = admin.Exec(`CREATE SCHEMA ` + schema)
-			require.NoError(t, err)
-			t.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); admin.Close() })
-			u, err := url.Parse(base)
-			require.NoError(t, err)
-			q := u.Query()
-			q.Set("search_path", schema)
-			u.RawQuery = q.Encode()
-			dsn := u.String()
+			dsn := pgtest.Schema(t)
 			db, err := sql.Open("pgx", dsn)
 			require.NoError(t, err)
-			return db, func() (binding.Store, error) { return binding.OpenPostgres(context.Background(), dsn, "shop") }
+			return db, func() (binding.Store, error) { return postgres.Open(context.Background(), dsn, "shop") }
 		},
 	}
 	for name, mk := range stores {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			remote := &connectortest.Adapter{Name: "qoqa product", Idempotent: true}
 			local := &connectortest.Adapter{Name: "product.template", PartialUpdate: true}

@@ -1,4 +1,4 @@
-package binding
+package sqlstore
 
 import (
 	"context"
@@ -7,56 +7,54 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/qoqasync/qoqasync/binding"
 	"github.com/qoqasync/qoqasync/connector"
 )
 
-// Store is a binding store: the bindings and the watermarks of one backend.
-type Store interface {
-	connector.Binder
-	connector.WatermarkStore
-	// Close releases the store's connections.
-	Close() error
-}
-
-// SQL is a Store in a SQL database: SQLite (OpenSQLite) for one process,
-// PostgreSQL (OpenPostgres) when several processes share the work. Both use
-// the same statements; the dialect holds what differs.
+// Store is a binding.Store in a SQL database: SQLite (package store/sqlite)
+// for one process, PostgreSQL (package store/postgres) when several
+// processes share the work. Both use the same statements; the Dialect holds
+// what differs.
 //
 // Times are kept to the microsecond.
-type SQL struct {
+type Store struct {
 	db      *sql.DB
-	d       dialect
+	d       Dialect
 	backend string
 	// The statements of every sync, prepared once: parsing them on each
 	// call costs more than the look-up itself.
 	byRemote, byLocal, bind *sql.Stmt
 }
 
-var _ Store = (*SQL)(nil)
+var _ binding.Store = (*Store)(nil)
 
-// dialect is what differs between the SQL databases.
-type dialect struct {
-	name string
-	// migrationLock is run first in the migration transaction.
-	migrationLock string
-	// isUnique reports a unique constraint violation.
-	isUnique func(error) bool
+// Dialect is what differs between the SQL databases.
+type Dialect struct {
+	// Name is the dialect's name, also the directory of its migrations.
+	Name string
+	// MigrationLock is run first in the migration transaction, so that
+	// processes migrating one database at once take turns; empty where the
+	// transaction itself excludes the others (SQLite's immediate ones).
+	MigrationLock string
+	// IsUnique reports a unique constraint violation.
+	IsUnique func(error) bool
 }
 
-func openSQL(ctx context.Context, db *sql.DB, d dialect, backend string) (*SQL, error) {
+// Open applies the project's migrations to db and returns the store of
+// backend in it. The caller keeps db: Close releases the store's prepared
+// statements and leaves db open, for the other users of the same database
+// (River's jobs).
+func Open(ctx context.Context, db *sql.DB, d Dialect, backend string) (*Store, error) {
 	if backend == "" {
-		db.Close()
 		return nil, errors.New("binding: a store needs a backend name")
 	}
 	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("binding: open %s: %w", d.name, err)
+		return nil, fmt.Errorf("binding: open %s: %w", d.Name, err)
 	}
-	if err := migrate(ctx, db, d); err != nil {
-		db.Close()
+	if err := Migrate(ctx, db, d); err != nil {
 		return nil, err
 	}
-	s := &SQL{db: db, d: d, backend: backend}
+	s := &Store{db: db, d: d, backend: backend}
 	for _, p := range []struct {
 		stmt  **sql.Stmt
 		query string
@@ -76,15 +74,24 @@ func openSQL(ctx context.Context, db *sql.DB, d dialect, backend string) (*SQL, 
 	} {
 		var err error
 		if *p.stmt, err = db.PrepareContext(ctx, p.query); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("binding: open %s: prepare: %w", d.name, err)
+			s.Close()
+			return nil, fmt.Errorf("binding: open %s: prepare: %w", d.Name, err)
 		}
 	}
 	return s, nil
 }
 
-// Close implements Store.
-func (s *SQL) Close() error { return s.db.Close() }
+// Close implements binding.Store: it releases the prepared statements; the
+// database stays open for its owner to close.
+func (s *Store) Close() error {
+	var errs []error
+	for _, st := range []*sql.Stmt{s.byRemote, s.byLocal, s.bind} {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
 
 const bindingColumns = `model, remote_id, local_id, synced_at_us, export_hash,
 	remote_version_us, local_version_us, remote_hash, local_hash, import_hash, remote_state, generation, writing`
@@ -103,13 +110,13 @@ func scanBinding(row interface{ Scan(...any) error }) (connector.Binding, error)
 }
 
 // bindingArgs are the values of the bind statement's parameters.
-func (s *SQL) bindingArgs(b connector.Binding) []any {
+func (s *Store) bindingArgs(b connector.Binding) []any {
 	return []any{s.backend, b.Model, b.RemoteID, b.LocalID, toMicro(b.SyncedAt), b.ExportHash,
 		toNullMicro(b.RemoteVersion), toNullMicro(b.LocalVersion), b.RemoteHash, b.LocalHash, b.ImportHash, string(b.RemoteState), b.Generation,
 		string(b.Writing)}
 }
 
-func (s *SQL) one(ctx context.Context, stmt *sql.Stmt, what, model, id string) (connector.Binding, error) {
+func (s *Store) one(ctx context.Context, stmt *sql.Stmt, what, model, id string) (connector.Binding, error) {
 	b, err := scanBinding(stmt.QueryRowContext(ctx, s.backend, model, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return connector.Binding{}, fmt.Errorf("%s %s %s: %w", model, what, id, connector.ErrNotBound)
@@ -121,12 +128,12 @@ func (s *SQL) one(ctx context.Context, stmt *sql.Stmt, what, model, id string) (
 }
 
 // ByRemote implements connector.Binder.
-func (s *SQL) ByRemote(ctx context.Context, model, remoteID string) (connector.Binding, error) {
+func (s *Store) ByRemote(ctx context.Context, model, remoteID string) (connector.Binding, error) {
 	return s.one(ctx, s.byRemote, "remote", model, remoteID)
 }
 
 // ByLocal implements connector.Binder.
-func (s *SQL) ByLocal(ctx context.Context, model, localID string) (connector.Binding, error) {
+func (s *Store) ByLocal(ctx context.Context, model, localID string) (connector.Binding, error) {
 	return s.one(ctx, s.byLocal, "local", model, localID)
 }
 
@@ -134,8 +141,8 @@ func (s *SQL) ByLocal(ctx context.Context, model, localID string) (connector.Bin
 // new binding, or the update of the same pair; a pair that clashes with
 // another binding changes no row (the local side) or breaks the unique
 // constraint (the remote side), and both are ErrBindingConflict.
-func (s *SQL) Bind(ctx context.Context, b connector.Binding) error {
-	if err := Validate(b); err != nil {
+func (s *Store) Bind(ctx context.Context, b connector.Binding) error {
+	if err := binding.Validate(b); err != nil {
 		return err
 	}
 	return s.bindWith(ctx, s.bind, b)
@@ -143,9 +150,9 @@ func (s *SQL) Bind(ctx context.Context, b connector.Binding) error {
 
 // bindWith runs the bind statement (prepared on the store, or on a
 // transaction) for b.
-func (s *SQL) bindWith(ctx context.Context, stmt *sql.Stmt, b connector.Binding) error {
+func (s *Store) bindWith(ctx context.Context, stmt *sql.Stmt, b connector.Binding) error {
 	res, err := stmt.ExecContext(ctx, s.bindingArgs(b)...)
-	if err != nil && s.d.isUnique(err) {
+	if err != nil && s.d.IsUnique(err) {
 		return s.conflict(ctx, b)
 	}
 	if err != nil {
@@ -159,8 +166,8 @@ func (s *SQL) bindWith(ctx context.Context, stmt *sql.Stmt, b connector.Binding)
 
 // Rebind implements connector.Binder: the old binding is deleted and the new
 // one stored in one transaction.
-func (s *SQL) Rebind(ctx context.Context, old, b connector.Binding) error {
-	if err := validateRebind(old, b); err != nil {
+func (s *Store) Rebind(ctx context.Context, old, b connector.Binding) error {
+	if err := binding.ValidateRebind(old, b); err != nil {
 		return err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -188,7 +195,7 @@ func (s *SQL) Rebind(ctx context.Context, old, b connector.Binding) error {
 
 // conflict builds the ErrBindingConflict of b, naming the binding it clashes
 // with when it can be read.
-func (s *SQL) conflict(ctx context.Context, b connector.Binding) error {
+func (s *Store) conflict(ctx context.Context, b connector.Binding) error {
 	old, err := s.ByRemote(ctx, b.Model, b.RemoteID)
 	if err != nil || old.LocalID == b.LocalID {
 		old, err = s.ByLocal(ctx, b.Model, b.LocalID)
@@ -196,11 +203,11 @@ func (s *SQL) conflict(ctx context.Context, b connector.Binding) error {
 	if err != nil {
 		return fmt.Errorf("bind %s remote %s to local %s: %w", b.Model, b.RemoteID, b.LocalID, connector.ErrBindingConflict)
 	}
-	return conflict(b, old)
+	return binding.Conflict(b, old)
 }
 
 // Unbind implements connector.Binder.
-func (s *SQL) Unbind(ctx context.Context, model, localID string) error {
+func (s *Store) Unbind(ctx context.Context, model, localID string) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM qoqasync_bindings WHERE backend = $1 AND model = $2 AND local_id = $3`, s.backend, model, localID)
 	if err != nil {
 		return s.fault(fmt.Errorf("binding: unbind %s local %s: %w", model, localID, err))
@@ -209,7 +216,7 @@ func (s *SQL) Unbind(ctx context.Context, model, localID string) error {
 }
 
 // List implements connector.Binder.
-func (s *SQL) List(ctx context.Context, model, afterLocalID string, limit int) ([]connector.Binding, error) {
+func (s *Store) List(ctx context.Context, model, afterLocalID string, limit int) ([]connector.Binding, error) {
 	if limit <= 0 {
 		limit = -1
 	}
@@ -240,7 +247,7 @@ func (s *SQL) List(ctx context.Context, model, afterLocalID string, limit int) (
 }
 
 // Watermark implements connector.WatermarkStore.
-func (s *SQL) Watermark(ctx context.Context, name string) (time.Time, bool, error) {
+func (s *Store) Watermark(ctx context.Context, name string) (time.Time, bool, error) {
 	var at int64
 	err := s.db.QueryRowContext(ctx, `SELECT at_us FROM qoqasync_watermarks WHERE backend = $1 AND name = $2`, s.backend, name).Scan(&at)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -253,7 +260,7 @@ func (s *SQL) Watermark(ctx context.Context, name string) (time.Time, bool, erro
 }
 
 // SetWatermark implements connector.WatermarkStore.
-func (s *SQL) SetWatermark(ctx context.Context, name string, t time.Time) error {
+func (s *Store) SetWatermark(ctx context.Context, name string, t time.Time) error {
 	_, err := s.db.ExecContext(ctx, `
 		INSERT INTO qoqasync_watermarks (backend, name, at_us) VALUES ($1, $2, $3)
 		ON CONFLICT (backend, name) DO UPDATE SET at_us = excluded.at_us`,
@@ -267,7 +274,7 @@ func (s *SQL) SetWatermark(ctx context.Context, name string, t time.Time) error 
 // fault marks a database error as retryable: a store that cannot be reached
 // or is busy now may answer on the next attempt, and a job must not fail for
 // good because of it.
-func (s *SQL) fault(err error) error {
+func (s *Store) fault(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}

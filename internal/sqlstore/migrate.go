@@ -1,4 +1,4 @@
-package binding
+package sqlstore
 
 import (
 	"context"
@@ -49,11 +49,12 @@ func loadMigrations(dialect string) ([]migration, error) {
 	return out, nil
 }
 
-// migrate applies the migrations the database lacks, in one transaction
-// that first takes the dialect's lock, so that two processes opening the
-// same database at once apply each migration once.
-func migrate(ctx context.Context, db *sql.DB, d dialect) error {
-	all, err := loadMigrations(d.name)
+// Migrate applies the project's migrations that the database lacks, in one
+// transaction that first takes the dialect's lock, so that two processes
+// opening the same database at once apply each migration once. The applied
+// versions are rows of qoqasync_schema_migrations.
+func Migrate(ctx context.Context, db *sql.DB, d Dialect) error {
+	all, err := loadMigrations(d.Name)
 	if err != nil {
 		return err
 	}
@@ -62,8 +63,8 @@ func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 		return fmt.Errorf("binding: migrate: %w", err)
 	}
 	defer tx.Rollback()
-	if d.migrationLock != "" {
-		if _, err := tx.ExecContext(ctx, d.migrationLock); err != nil {
+	if d.MigrationLock != "" {
+		if _, err := tx.ExecContext(ctx, d.MigrationLock); err != nil {
 			return fmt.Errorf("binding: migrate: lock: %w", err)
 		}
 	}
