@@ -66,9 +66,10 @@ type ImportFlow struct {
 	// TwoWay says that the model is also exported. The flow then reads the
 	// local record back after writing it, so that the export knows the
 	// write for its own and does not send it back, and it creates under a
-	// lock per model that the export takes too, so that a record is never
-	// created by both at once. A backend sets it when a model has both
-	// mappers.
+	// lock per model that keeps its creates apart from the export's, so
+	// that a record is never created by both at once (the imports' creates
+	// run at once with a SharedLocker). A backend sets it when a model has
+	// both mappers.
 	TwoWay bool
 	// OnMissing says what to do when the local record of a binding was
 	// deleted; zero means RecreateMissing.
