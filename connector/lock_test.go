@@ -174,49 +174,6 @@ func TestCreatesOfOneDirectionRunAtOnce(t *testing.T) {
 	})
 }
 
-// A KeyLock taken alone excludes every other holder; taken shared, it
-// admits other shared holders and excludes one that wants it alone.
-func TestKeyLockShared(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	for name, tc := range map[string]struct {
-		firstShared, secondShared, want bool
-	}{
-		"alone, then alone":   {false, false, false},
-		"alone, then shared":  {false, true, false},
-		"shared, then alone":  {true, false, false},
-		"shared, then shared": {true, true, true},
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			var l connector.KeyLock
-			take := func(shared bool) (func(), bool) {
-				try := l.TryLock
-				if shared {
-					try = l.TryLockShared
-				}
-				unlock, ok, err := try(ctx, "k")
-				require.NoError(t, err)
-				return unlock, ok
-			}
-			unlock, ok := take(tc.firstShared)
-			require.True(t, ok)
-			second, ok := take(tc.secondShared)
-			assert.Equal(t, tc.want, ok)
-			if ok {
-				second()
-			}
-			_, ok, _ = l.TryLock(ctx, "other")
-			assert.True(t, ok, "another key is free")
-			unlock()
-			unlock() // twice is once
-			again, ok := take(false)
-			require.True(t, ok, "the lock is free once every holder let it go")
-			again()
-		})
-	}
-}
-
 // An OpenERP record created by an import whose binding is lost (a crash
 // before the bind) is not exported as a new record: the import's retry finds
 // and binds it.
