@@ -7,7 +7,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -46,8 +45,7 @@ type LocalQueue struct {
 	cancelJobs   context.CancelFunc
 	workers      sync.WaitGroup
 
-	subMu sync.Mutex
-	subs  atomic.Pointer[[]*subscriber]
+	subs Subscribers
 }
 
 // entry is a job as LocalQueue holds it.
@@ -58,8 +56,6 @@ type entry struct {
 	blocked   bool  // due, but a job with the same key is running
 	abandoned bool  // running when Stop gave up waiting: its outcome is ignored
 }
-
-type subscriber struct{ fn func(Event) }
 
 var _ Queue = (*LocalQueue)(nil)
 
@@ -533,42 +529,15 @@ func stateIndex(s State) int {
 }
 
 // Subscribe implements Queue.
-func (q *LocalQueue) Subscribe(fn func(Event)) (unsubscribe func()) {
-	s := &subscriber{fn: fn}
-	q.subMu.Lock()
-	defer q.subMu.Unlock()
-	var subs []*subscriber
-	if p := q.subs.Load(); p != nil {
-		subs = slices.Clone(*p)
-	}
-	subs = append(subs, s)
-	q.subs.Store(&subs)
-	return func() {
-		q.subMu.Lock()
-		defer q.subMu.Unlock()
-		subs := slices.DeleteFunc(slices.Clone(*q.subs.Load()), func(x *subscriber) bool { return x == s })
-		q.subs.Store(&subs)
-	}
-}
+func (q *LocalQueue) Subscribe(fn func(Event)) (unsubscribe func()) { return q.subs.Subscribe(fn) }
 
 // watched reports whether anyone listens, so that the hot path builds no
 // event for nobody.
-func (q *LocalQueue) watched() bool {
-	p := q.subs.Load()
-	return p != nil && len(*p) > 0
-}
+func (q *LocalQueue) watched() bool { return q.subs.Watched() }
 
 // emit calls the subscribers. The queue calls it with its lock held, so that
 // each job's events arrive in the order of its life.
-func (q *LocalQueue) emit(ev Event) {
-	p := q.subs.Load()
-	if p == nil {
-		return
-	}
-	for _, s := range *p {
-		s.fn(ev)
-	}
-}
+func (q *LocalQueue) emit(ev Event) { q.subs.Emit(ev) }
 
 // jobHeap is a heap of pending jobs that keeps each entry's index, so that
 // a cancelled or dropped job can be removed in O(log n).

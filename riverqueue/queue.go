@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -52,8 +51,7 @@ type Queue[TTx any] struct {
 	unsub    func()
 	drained  chan struct{}
 
-	subMu sync.Mutex
-	subs  atomic.Pointer[[]*subscriber]
+	subs connector.Subscribers
 }
 
 // attempt is the outcome of a job's attempt in this process, until River's
@@ -65,8 +63,6 @@ type attempt struct {
 	nextRun   time.Time
 	delivered chan struct{}
 }
-
-type subscriber struct{ fn func(connector.Event) }
 
 var _ connector.Queue = (*Queue[any])(nil)
 
@@ -434,32 +430,10 @@ func (q *Queue[TTx]) Counts(ctx context.Context) (map[connector.State]int, error
 // Subscribe implements connector.Queue. Events of the attempts come from this
 // process only: another process sharing the database reports its own.
 func (q *Queue[TTx]) Subscribe(fn func(connector.Event)) (unsubscribe func()) {
-	s := &subscriber{fn: fn}
-	q.subMu.Lock()
-	defer q.subMu.Unlock()
-	var subs []*subscriber
-	if p := q.subs.Load(); p != nil {
-		subs = slices.Clone(*p)
-	}
-	subs = append(subs, s)
-	q.subs.Store(&subs)
-	return func() {
-		q.subMu.Lock()
-		defer q.subMu.Unlock()
-		subs := slices.DeleteFunc(slices.Clone(*q.subs.Load()), func(x *subscriber) bool { return x == s })
-		q.subs.Store(&subs)
-	}
+	return q.subs.Subscribe(fn)
 }
 
-func (q *Queue[TTx]) emit(ev connector.Event) {
-	p := q.subs.Load()
-	if p == nil {
-		return
-	}
-	for _, s := range *p {
-		s.fn(ev)
-	}
-}
+func (q *Queue[TTx]) emit(ev connector.Event) { q.subs.Emit(ev) }
 
 func (q *Queue[TTx]) emitRow(typ connector.EventType, row *rivertype.JobRow) {
 	if j, err := toJob(row); err == nil {
