@@ -1,6 +1,7 @@
 package qoqav1_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -40,6 +41,11 @@ func TestBadQoQaRecordFailsItsOwnJob(t *testing.T) {
 		}},
 		{"order: 1 MB text", "order", "name", func(w *world, c catalogue, b buyer, order qoqa.ID) qoqa.ID {
 			return spoilItem(w, order, "name", strings.Repeat("x", 1<<20))
+		}},
+		// Bytes that are not UTF-8: Go's JSON decoding would put U+FFFD
+		// in their place and import an altered name.
+		{"order: invalid UTF-8", "order", "items[0].name", func(w *world, c catalogue, b buyer, order qoqa.ID) qoqa.ID {
+			return spoilItem(w, order, "name", json.RawMessage(`"Lampe `+"\xff"+`"`))
 		}},
 		{"voucher: bad date", "voucher", "start_at", func(w *world, c catalogue, b buyer, order qoqa.ID) qoqa.ID {
 			v := seedVoucher(w.qoqa, b.customer, "BAD-DATE")
