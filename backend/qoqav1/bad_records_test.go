@@ -1,6 +1,7 @@
 package qoqav1_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -107,10 +108,23 @@ func TestBadOpenERPVoucherFailsItsOwnJob(t *testing.T) {
 		name  string
 		field string
 		bad   map[string]any
+		// answer, when set, rewrites the XML-RPC answers of the fake.
+		answer func(model, method string, answer []byte) []byte
 	}{
-		{"amount past int64", "amount", map[string]any{"amount": 1e17}},
-		{"negative amount", "amount", map[string]any{"amount": -10.0}},
-		{"1 MB description", "description", map[string]any{"description": strings.Repeat("é", 1<<19)}},
+		{"amount past int64", "amount", map[string]any{"amount": 1e17}, nil},
+		{"negative amount", "amount", map[string]any{"amount": -10.0}, nil},
+		{"1 MB description", "description", map[string]any{"description": strings.Repeat("é", 1<<19)}, nil},
+		// OpenERP cannot hold bytes that are not UTF-8 (PostgreSQL
+		// refuses them), but a broken proxy or module can send them: the
+		// answer does not decode, which no retry mends, so the job fails
+		// at its first attempt. The decoder cannot tell the field; the
+		// message names the model, the record and the cause.
+		{"answer not UTF-8", "UTF-8", map[string]any{"description": "BROKEN-TEXT"}, func(model, method string, answer []byte) []byte {
+			if model != "qoqa.voucher" || method != "read" {
+				return answer
+			}
+			return bytes.ReplaceAll(answer, []byte("BROKEN-TEXT"), []byte("BROKEN-\xff"))
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -123,6 +137,7 @@ func TestBadOpenERPVoucherFailsItsOwnJob(t *testing.T) {
 				bad[k] = v
 			}
 			ids := w.erp.Seed("qoqa.voucher", good("GOOD-1"), bad, good("GOOD-2"))
+			w.erp.RewriteAnswers(tc.answer)
 
 			failed := w.sync()
 			require.Len(t, failed, 1, "only the bad record's job fails: %v", failed)
@@ -132,6 +147,7 @@ func TestBadOpenERPVoucherFailsItsOwnJob(t *testing.T) {
 			for _, want := range []string{"voucher", itoa(ids[1]), tc.field} {
 				assert.Contains(t, j.LastError, want, "the message names the model, the record and the field")
 			}
+			assert.Equal(t, 1, j.Attempt, "failed at once: a retry cannot mend bad data")
 			assert.Equal(t, 2, w.qoqa.Count("voucher"), "the good vouchers reached QoQa")
 		})
 	}
