@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/connector/connectortest"
 )
 
 // A text value over the cap, wherever the mapper put it, is a MappingError
@@ -48,6 +49,59 @@ func TestCheckTextFindsALongValueAnywhere(t *testing.T) {
 			assert.Equal(t, tc.field, me.Field)
 			assert.ErrorIs(t, err, connector.ErrTextTooLong)
 			assert.Less(t, len(err.Error()), 200, "the message quotes no text")
+		})
+	}
+}
+
+// Both flows refuse a text over their cap before they write anything, as a
+// permanent MappingError of the record; a flow's MaxText moves the cap, and
+// a negative one lifts it.
+func TestFlowsRefuseATextOverTheirCap(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		export  bool
+		maxText int
+		size    int
+		refused bool
+	}{
+		{"import over the default cap", false, 0, connector.MaxTextBytes + 1, true},
+		{"import within the default cap", false, 0, connector.MaxTextBytes, false},
+		{"import over a flow's own cap", false, 100, 101, true},
+		{"import with no cap", false, -1, connector.MaxTextBytes + 1, false},
+		{"export over the default cap", true, 0, connector.MaxTextBytes + 1, true},
+		{"export over a flow's own cap", true, 100, 101, true},
+		{"export with no cap", true, -1, connector.MaxTextBytes + 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			w.imp.MaxText, w.exp.MaxText = tc.maxText, tc.maxText
+			fields := map[string]any{"name": strings.Repeat("x", tc.size)}
+			var err error
+			var target *connectortest.Adapter
+			if tc.export {
+				id := w.local.Put(connector.Record{Fields: map[string]any{"name": fields["name"], "list_price": 29.5}})
+				err, target = w.export(t, id), w.remote
+				fields["id"] = id
+			} else {
+				id := w.remote.Put(connector.Record{Fields: map[string]any{"name": fields["name"], "price": 2950}})
+				err, target = w.importIt(t, id), w.local
+				fields["id"] = id
+			}
+			if !tc.refused {
+				require.NoError(t, err)
+				assert.Equal(t, 1, target.Len())
+				return
+			}
+			var me *connector.MappingError
+			require.ErrorAs(t, err, &me)
+			assert.Equal(t, "product", me.Model)
+			assert.Equal(t, fields["id"], me.RecordID)
+			assert.Equal(t, "name", me.Field)
+			assert.ErrorIs(t, err, connector.ErrTextTooLong)
+			assert.True(t, connector.IsPermanent(err), "no retry mends bad data")
+			assert.Equal(t, 0, target.Len(), "nothing was written")
 		})
 	}
 }
