@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -204,4 +205,19 @@ func TestQoQaNow(t *testing.T) {
 	var r *connector.RetryableError
 	require.ErrorAs(t, err, &r, "a failure reads as any call's")
 	assert.True(t, r.NotCounted)
+}
+
+// A record whose answer is not UTF-8 fails its job at once: retrying reads
+// the same bytes. The error names the model, the record and the field.
+func TestQoQaAnswerNotUTF8IsPermanent(t *testing.T) {
+	t.Parallel()
+	s, c := qoqaFake(t, qoqatest.Options{})
+	ids, err := s.SeedJSON(strings.NewReader(`{"voucher": [{"id": 4, "code": "GIFT", "description": "Cadeau ` + "\xe9" + `"}]}`))
+	require.NoError(t, err)
+	a := adapter.NewQoQa(c, "voucher")
+	_, err = a.Read(context.Background(), ids["voucher"][0].String())
+	require.ErrorIs(t, err, qoqa.ErrInvalidUTF8)
+	assert.True(t, connector.IsPermanent(err), "permanent: %v", err)
+	assert.False(t, connector.IsRetryable(err))
+	assert.Contains(t, err.Error(), "voucher 4, field description")
 }

@@ -58,5 +58,7 @@
 //
 // Mapping keeps mappers declarative: Field with Converters, Compute,
 // OnCreate, Children and Finish; every mapping error names the
-// model, the record and the field.
+// model, the record and the field. Both flows check what a mapper made
+// before they write it: a text value over MaxTextBytes (or the flow's
+// MaxText) is a mapping error too (CheckText).
 package connector

@@ -48,6 +48,10 @@ type ExportFlow struct {
 	Mapper Mapper
 	// Languages are passed to the mapper.
 	Languages []string
+	// MaxText caps each text value the mapper makes, in bytes: a longer
+	// one fails the job as a MappingError before anything is written (see
+	// CheckText). Zero means MaxTextBytes; negative means no cap.
+	MaxText int
 
 	// Dependencies lists local records to export first, when unbound.
 	Dependencies func(ctx context.Context, rec Record) ([]Dependency, error)
@@ -260,11 +264,8 @@ func (f *ExportFlow) update(ctx context.Context, rec Record, b Binding, values m
 }
 
 func (f *ExportFlow) mapRecord(ctx context.Context, rec Record, create bool) (map[string]any, error) {
-	values, err := f.Mapper.Map(ctx, &MapContext{Model: f.Model, Record: rec, Create: create, Replace: !create && replaces(f.Remote), Binder: f.Binder, Languages: f.Languages})
-	if err != nil {
-		return nil, mappingFailure("export "+f.Model+" "+rec.ID, err)
-	}
-	return values, nil
+	mc := &MapContext{Model: f.Model, Record: rec, Create: create, Replace: !create && replaces(f.Remote), Binder: f.Binder, Languages: f.Languages}
+	return mapValues(ctx, f.Mapper, mc, f.MaxText, "export "+f.Model+" "+rec.ID)
 }
 
 // importedFrom reports the remote record whose import created rec, when the

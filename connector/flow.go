@@ -89,6 +89,21 @@ func lookup(b Binding, err error) (Binding, bool, error) {
 	return b, true, nil
 }
 
+// mapValues is where both flows map a record: it runs the mapper, then
+// checks what it made (CheckText, under the cap maxText), so that a value
+// no system should get fails the job, naming the model, the record and the
+// field, before anything is written. job names the sync in errors.
+func mapValues(ctx context.Context, m Mapper, mc *MapContext, maxText int, job string) (map[string]any, error) {
+	values, err := m.Map(ctx, mc)
+	if err == nil {
+		err = CheckText(mc, values, maxText)
+	}
+	if err != nil {
+		return nil, mappingFailure(job, err)
+	}
+	return values, nil
+}
+
 // mappingFailure fails the job for good on bad data (retrying maps it the
 // same way) unless the cause is a passing one. The message starts with the
 // job's own sync (what names the record the operator fixes), since the

@@ -51,6 +51,10 @@ type ImportFlow struct {
 	Mapper Mapper
 	// Languages are passed to the mapper.
 	Languages []string
+	// MaxText caps each text value the mapper makes, in bytes: a longer
+	// one fails the job as a MappingError before anything is written (see
+	// CheckText). Zero means MaxTextBytes; negative means no cap.
+	MaxText int
 
 	// Dependencies lists the records to import first; nil means none.
 	Dependencies func(ctx context.Context, rec Record) ([]Dependency, error)
@@ -234,11 +238,8 @@ func importedState(rec Record, was RemoteState) RemoteState {
 }
 
 func (f *ImportFlow) mapRecord(ctx context.Context, rec Record, create bool) (map[string]any, error) {
-	values, err := f.Mapper.Map(ctx, &MapContext{Model: f.Model, Record: rec, Create: create, Replace: !create && replaces(f.Local), Binder: f.Binder, Languages: f.Languages})
-	if err != nil {
-		return nil, mappingFailure("import "+f.Model+" "+rec.ID, err)
-	}
-	return values, nil
+	mc := &MapContext{Model: f.Model, Record: rec, Create: create, Replace: !create && replaces(f.Local), Binder: f.Binder, Languages: f.Languages}
+	return mapValues(ctx, f.Mapper, mc, f.MaxText, "import "+f.Model+" "+rec.ID)
 }
 
 // create makes the local record of an unbound remote one and binds it at

@@ -227,6 +227,9 @@ func (c *Client) call(ctx context.Context, r request, out any) (http.Header, err
 	if err != nil {
 		return nil, err
 	}
+	if err := checkUTF8(r, data); err != nil {
+		return nil, err
+	}
 	if out != nil && len(env.Data) > 0 {
 		if err := json.Unmarshal(env.Data, out); err != nil {
 			return nil, fmt.Errorf("qoqa: %s: decode: %w", r.where(), err)

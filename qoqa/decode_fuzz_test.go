@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -123,8 +124,8 @@ func (a answer) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // The client reads any answer to any call without a panic: an error status
-// is always an error that keeps the status, and a too large answer is
-// ErrResponseTooLarge.
+// is always an error that keeps the status, a too large answer is
+// ErrResponseTooLarge, and a 2xx answer that is not UTF-8 never decodes.
 func FuzzClientAnswer(f *testing.F) {
 	for _, s := range resourceSeeds {
 		f.Add(uint16(200), "", []byte(`{"data":`+s+`}`))
@@ -138,6 +139,9 @@ func FuzzClientAnswer(f *testing.F) {
 	f.Add(uint16(302), "", []byte(``))
 	f.Add(uint16(200), "-1", []byte(`{"data":`+strings.Repeat("[", 100)+`}`))
 	f.Add(uint16(200), "", []byte(strings.Repeat("x", 300)))
+	f.Add(uint16(200), "", []byte(`{"data":{"id":10,"items":[{"id":1,"name":"Lampe `+"\xff"+`"}]}}`))
+	f.Add(uint16(200), "", []byte(`{"data":{"id":8,"l`+"\xc3\x28"+`":"B"},"locale":"fr"}`))
+	f.Add(uint16(200), "", []byte(`{"data":[{"id":1},{"id":"`+"\xe2\x82"+`"}]}`))
 	f.Fuzz(func(t *testing.T, status uint16, retryAfter string, body []byte) {
 		code := 100 + int(status)%500
 		if code < 200 {
@@ -154,6 +158,12 @@ func FuzzClientAnswer(f *testing.F) {
 		ctx := context.Background()
 		check := func(err error) {
 			t.Helper()
+			if code < 300 && err == nil {
+				require.True(t, utf8.Valid(body), "an answer that is not UTF-8 is refused")
+			}
+			if errors.Is(err, qoqa.ErrInvalidUTF8) {
+				require.False(t, utf8.Valid(body), "only an answer that is not UTF-8 is refused as such")
+			}
 			if len(body) > 4096 && code < 300 && err != nil {
 				return // cut by the cap: too large, or not JSON at the cut
 			}

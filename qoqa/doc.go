@@ -25,6 +25,10 @@
 //   - NotCounted: should the attempt not count against a retry budget? (a
 //     maintenance, which says nothing about the call)
 //
+// An answer whose bytes are not UTF-8 is refused (ErrInvalidUTF8, naming
+// the resource, the record and the JSON path of the field) instead of being
+// decoded with U+FFFD in their place; it is no *Error: no retry mends it.
+//
 // Package adapter turns these into the sync engine's decisions.
 //
 // qoqatest is a fake QoQa server that speaks the same contract.

@@ -71,8 +71,8 @@ func (e ErrorItem) String() string {
 // to wait, NotCounted whether the attempt should count against a retry
 // budget. Every failure that a retry may mend is an *Error whose Temporary
 // is true; the client's other errors (a cancelled context, an answer too
-// large or that does not decode, a create refused before it was sent) are
-// not *Error.
+// large, not UTF-8 (ErrInvalidUTF8) or that does not decode, a create
+// refused before it was sent) are not *Error.
 type Error struct {
 	Method string
 	// Path is the request's path, without the query: /api/v1/order/12,

@@ -1,6 +1,9 @@
 package qoqav1_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -36,6 +39,14 @@ func TestBadQoQaRecordFailsItsOwnJob(t *testing.T) {
 		}},
 		{"order: amount past int64", "order", "unit_price", func(w *world, c catalogue, b buyer, order qoqa.ID) qoqa.ID {
 			return spoilItem(w, order, "unit_price", 1e19)
+		}},
+		{"order: 1 MB text", "order", "name", func(w *world, c catalogue, b buyer, order qoqa.ID) qoqa.ID {
+			return spoilItem(w, order, "name", strings.Repeat("x", 1<<20))
+		}},
+		// Bytes that are not UTF-8: Go's JSON decoding would put U+FFFD
+		// in their place and import an altered name.
+		{"order: invalid UTF-8", "order", "items[0].name", func(w *world, c catalogue, b buyer, order qoqa.ID) qoqa.ID {
+			return spoilItem(w, order, "name", json.RawMessage(`"Lampe `+"\xff"+`"`))
 		}},
 		{"voucher: bad date", "voucher", "start_at", func(w *world, c catalogue, b buyer, order qoqa.ID) qoqa.ID {
 			v := seedVoucher(w.qoqa, b.customer, "BAD-DATE")
@@ -97,9 +108,23 @@ func TestBadOpenERPVoucherFailsItsOwnJob(t *testing.T) {
 		name  string
 		field string
 		bad   map[string]any
+		// answer, when set, rewrites the XML-RPC answers of the fake.
+		answer func(model, method string, answer []byte) []byte
 	}{
-		{"amount past int64", "amount", map[string]any{"amount": 1e17}},
-		{"negative amount", "amount", map[string]any{"amount": -10.0}},
+		{"amount past int64", "amount", map[string]any{"amount": 1e17}, nil},
+		{"negative amount", "amount", map[string]any{"amount": -10.0}, nil},
+		{"1 MB description", "description", map[string]any{"description": strings.Repeat("é", 1<<19)}, nil},
+		// OpenERP cannot hold bytes that are not UTF-8 (PostgreSQL
+		// refuses them), but a broken proxy or module can send them: the
+		// answer does not decode, which no retry mends, so the job fails
+		// at its first attempt. The decoder cannot tell the field; the
+		// message names the model, the record and the cause.
+		{"answer not UTF-8", "UTF-8", map[string]any{"description": "BROKEN-TEXT"}, func(model, method string, answer []byte) []byte {
+			if model != "qoqa.voucher" || method != "read" {
+				return answer
+			}
+			return bytes.ReplaceAll(answer, []byte("BROKEN-TEXT"), []byte("BROKEN-\xff"))
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -112,6 +137,7 @@ func TestBadOpenERPVoucherFailsItsOwnJob(t *testing.T) {
 				bad[k] = v
 			}
 			ids := w.erp.Seed("qoqa.voucher", good("GOOD-1"), bad, good("GOOD-2"))
+			w.erp.RewriteAnswers(tc.answer)
 
 			failed := w.sync()
 			require.Len(t, failed, 1, "only the bad record's job fails: %v", failed)
@@ -121,7 +147,81 @@ func TestBadOpenERPVoucherFailsItsOwnJob(t *testing.T) {
 			for _, want := range []string{"voucher", itoa(ids[1]), tc.field} {
 				assert.Contains(t, j.LastError, want, "the message names the model, the record and the field")
 			}
+			assert.Equal(t, 1, j.Attempt, "failed at once: a retry cannot mend bad data")
 			assert.Equal(t, 2, w.qoqa.Count("voucher"), "the good vouchers reached QoQa")
+		})
+	}
+}
+
+// A bad OpenERP product, seeded among good ones, fails its own export job
+// with a message naming the model, the record and the field; the good
+// templates and variants reach QoQa. A variant of a bad template cannot go
+// without it: its job fails too, naming the template.
+func TestBadOpenERPProductFailsItsOwnJob(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		model string // the job that fails: product (template) or variation
+		field string
+		// template and variant spoil the values of the second template
+		// and of its variant.
+		template, variant map[string]any
+	}{
+		{name: "template: 1 MB description", model: "product", field: "description",
+			template: map[string]any{"description_sale": strings.Repeat("é", 1<<19)}},
+		// (An EAN of the wrong type cannot be stored: the fake, as
+		// PostgreSQL does, refuses a number in a char column.)
+		{name: "variant: 1 MB name", model: "variation", field: "name",
+			variant: map[string]any{"name": strings.Repeat("x", 1<<20)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, exporting)
+			var templates, variants []int64
+			for n := range 3 {
+				tmpl := map[string]any{"name": "Lampe " + itoa(int64(n)), "description_sale": "Une lampe"}
+				variant := map[string]any{"name": "Variante", "default_code": "V-" + itoa(int64(n)), "ean13": "4006381333931"}
+				if n == 1 {
+					for k, v := range tc.template {
+						tmpl[k] = v
+					}
+					for k, v := range tc.variant {
+						variant[k] = v
+					}
+				}
+				templates = append(templates, w.erp.Seed("product.template", tmpl)[0])
+				variant["product_tmpl_id"] = templates[n]
+				variants = append(variants, w.erp.Seed("product.product", variant)[0])
+			}
+			bad := templates[1]
+			if tc.model == "variation" {
+				bad = variants[1]
+			}
+
+			failed := w.sync()
+			var own []connector.Job
+			for _, j := range failed {
+				if j.Model == tc.model {
+					own = append(own, j)
+					continue
+				}
+				// Only the variant of a bad template may fail besides.
+				assert.Equal(t, "variation", j.Model, "%v", j)
+				assert.Equal(t, itoa(variants[1]), j.RecordID)
+				assert.Contains(t, j.LastError, "product "+itoa(templates[1]), "it names the template it waits for")
+			}
+			require.Len(t, own, 1, "only the bad record's job fails: %v", failed)
+			j := own[0]
+			assert.Equal(t, itoa(bad), j.RecordID)
+			for _, want := range []string{tc.model, itoa(bad), tc.field} {
+				assert.Contains(t, j.LastError, want, "the message names the model, the record and the field")
+			}
+			assert.Less(t, len(j.LastError), 4096, "a message quotes no megabyte")
+			for _, n := range []int{0, 2} {
+				w.remote("product", "product", templates[n])
+				w.remote("variation", "variation", variants[n])
+			}
+			assert.Equal(t, 2, w.qoqa.Count(tc.model), "nothing of the bad record was written")
 		})
 	}
 }

@@ -69,6 +69,9 @@ type Server struct {
 	faults       fakeserver.Faults
 	retryAfter   time.Duration // the Retry-After of a throttled answer
 	concurrentMu sync.Mutex
+	// rewrite, when set, changes the answers of object calls (see
+	// RewriteAnswers); under concurrentMu.
+	rewrite func(model, method string, answer []byte) []byte
 }
 
 // New starts a fake server; Close stops it.
@@ -262,6 +265,17 @@ func objectCall(method string, params []any) (string, string) {
 	return model, name
 }
 
+// RewriteAnswers passes the answer of every object call (model and method
+// named, as execute_kw names them) through fn before it is sent, for a
+// test of answers no OpenERP database would make: bytes that are not UTF-8,
+// which PostgreSQL refuses to store, can still come from a broken proxy or
+// module. nil stops rewriting.
+func (s *Server) RewriteAnswers(fn func(model, method string, answer []byte) []byte) {
+	s.concurrentMu.Lock()
+	s.rewrite = fn
+	s.concurrentMu.Unlock()
+}
+
 // Throttle answers the next n calls with 429 Too Many Requests and a
 // Retry-After of retryAfter (whole seconds), as a rate-limiting proxy in
 // front of OpenERP would.
@@ -354,6 +368,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.writeFault(w, legacy, raise("TypeError", "cannot marshal %T objects", result))
 		return
+	}
+	if model, name := objectCall(method, params); service == "object" && model != "" {
+		s.concurrentMu.Lock()
+		rewrite := s.rewrite
+		s.concurrentMu.Unlock()
+		if rewrite != nil {
+			out = rewrite(model, name, out)
+		}
 	}
 	w.Header().Set("Content-Type", "text/xml")
 	w.Write(out)

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/qoqasync/qoqasync/internal/fakeserver"
 	"github.com/qoqasync/qoqasync/qoqa"
@@ -204,6 +205,8 @@ func (s *Server) Count(endpoint string) int {
 // Seed stores records as they are, without the validation rules (history
 // may break today's rules), dated now, and returns their IDs. A record is a
 // resource struct (qoqa.Order...) or a map; a zero ID takes the next one.
+// A field of a map whose value is a json.RawMessage is served byte for
+// byte, as a broken QoQa would send it: bytes that are not UTF-8 included.
 func (s *Server) Seed(endpoint string, records ...any) []qoqa.ID {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -213,14 +216,23 @@ func (s *Server) Seed(endpoint string, records ...any) []qoqa.ID {
 		if err != nil {
 			panic(fmt.Sprintf("qoqatest: seed %s: %v", endpoint, err))
 		}
+		if m, ok := r.(map[string]any); ok {
+			for k, v := range m {
+				if raw, ok := v.(json.RawMessage); ok {
+					fields[k] = raw // JSON decoding would replace bad bytes
+				}
+			}
+		}
 		ids[i] = qoqa.ID(s.put(endpoint, fields))
 	}
 	return ids
 }
 
-// SeedJSON seeds from a JSON object of endpoint to a list of records.
+// SeedJSON seeds from a JSON object of endpoint to a list of records. A
+// field whose JSON holds bytes that are not UTF-8 is kept as it is, and
+// served byte for byte (see Seed): a test can play a QoQa that sends them.
 func (s *Server) SeedJSON(r io.Reader) (map[string][]qoqa.ID, error) {
-	var data map[string][]map[string]any
+	var data map[string][]map[string]json.RawMessage
 	if err := json.NewDecoder(r).Decode(&data); err != nil {
 		return nil, fmt.Errorf("qoqatest: seed: %w", err)
 	}
@@ -229,7 +241,19 @@ func (s *Server) SeedJSON(r io.Reader) (map[string][]qoqa.ID, error) {
 		if _, ok := endpoints[endpoint]; !ok {
 			return out, fmt.Errorf("qoqatest: seed: no endpoint %s", endpoint)
 		}
-		for _, rec := range recs {
+		for _, raw := range recs {
+			rec := make(map[string]any, len(raw))
+			for k, v := range raw {
+				if !utf8.Valid(v) {
+					rec[k] = v
+					continue
+				}
+				var val any
+				if err := json.Unmarshal(v, &val); err != nil {
+					return out, fmt.Errorf("qoqatest: seed %s: %s: %w", endpoint, k, err)
+				}
+				rec[k] = val
+			}
 			out[endpoint] = append(out[endpoint], s.Seed(endpoint, rec)...)
 		}
 	}
