@@ -26,14 +26,18 @@
 //     change searches (binding.Memory in memory);
 //   - store/sqlite and store/postgres keep the bindings, the watermarks and
 //     River's jobs in one database, a SQLite file for one process or
-//     PostgreSQL for many, each package linking only its own driver;
+//     PostgreSQL for many, each package linking only its own driver (and
+//     store/postgres the lock of record pairs on advisory locks);
+//   - riverqueue is the durable Queue on River in that same database, and
+//     queueui River's web UI over it;
 //   - backend pairs one QoQa shop with one OpenERP database and holds, per
 //     model, the components the flows use.
 //
 // A host program builds a Backend, a binding store and a Queue, registers
 // the flows' handlers on a connector.Mux, schedules the change searches and
-// starts the queue. examples/sync-demo does exactly that against the fake
-// servers; examples/qoqa-login runs QoQa's PIN flow.
+// starts the queue. examples/syncd, the full runner, does exactly that with
+// the default components of backend/qoqav1; examples/qoqa-login runs QoQa's
+// PIN flow, and examples/sandbox serves the fakes with demo data.
 //
 // # What "nothing lost" means
 //
@@ -53,7 +57,8 @@
 //
 //   - LocalQueue keeps its jobs in memory: a restart loses the jobs it held
 //     while the watermarks that queued them have moved, so those records
-//     wait until they change again. A durable queue (River) lifts this.
+//     wait until they change again. The River queue (riverqueue), the
+//     runner's default, keeps them in the bindings' database.
 //   - A crash between a QoQa create and its binding, followed by an import
 //     of that QoQa record before the export's retry, makes an OpenERP
 //     duplicate: a QoQa record carries no reference the import could look
