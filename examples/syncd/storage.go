@@ -33,21 +33,29 @@ func isPostgres(store string) bool {
 // openStorage opens the store -store names and the queue -queue names on
 // it; handler runs the jobs.
 func openStorage(ctx context.Context, c config, backendName string, handler connector.Handler, logger *slog.Logger) (*storage, error) {
-	// The database is the binding store; River's jobs go in it too.
+	// The database is the binding store; River's jobs go in it too. On
+	// PostgreSQL, where several processes share the work, the lock of
+	// record pairs is the database's; on SQLite the flows' in-process one
+	// serves (a nil Locker).
 	var store binding.Store
-	var err error
+	var locker connector.Locker
 	if isPostgres(c.Store) {
-		store, err = postgres.Open(ctx, c.Store, backendName)
+		db, err := postgres.Open(ctx, c.Store, backendName)
+		if err != nil {
+			return nil, fmt.Errorf("-store: %w", err)
+		}
+		store, locker = db, db.Locker()
 	} else {
-		store, err = sqlite.Open(ctx, c.Store, backendName)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("-store: %w", err)
+		db, err := sqlite.Open(ctx, c.Store, backendName)
+		if err != nil {
+			return nil, fmt.Errorf("-store: %w", err)
+		}
+		store = db
 	}
 	queueConfig := connector.QueueConfig{Handler: handler, Concurrency: 8, Logger: logger}
 	switch c.Queue {
 	case queueMemory:
-		return &storage{Store: store, Queue: connector.NewLocalQueue(queueConfig), close: store.Close}, nil
+		return &storage{Store: store, Queue: connector.NewLocalQueue(queueConfig), Locker: locker, close: store.Close}, nil
 	}
 	store.Close()
 	return nil, &settingError{flag: "queue", msg: "the River queue is not available yet: use -queue memory"}
