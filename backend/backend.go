@@ -1,7 +1,9 @@
 // Package backend pairs one QoQa shop with one OpenERP database at an API
 // version, holds each model's settings (intervals, deletion policy, model and
 // field names) and a registry of the components that sync each model, and
-// builds from them the flows a host runs.
+// builds from them the flows a host runs. Plan (a dry run of those flows)
+// and Audit (bindings compared with both sides) build their own from the
+// same registry, so that a host can run them on its own schedule.
 package backend
 
 import (

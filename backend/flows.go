@@ -100,12 +100,12 @@ func Build(b *Backend, reg *Registry, env Env) (*Flows, error) {
 			f := &connector.ExportFlow{
 				Model: model, Local: c.Local, Remote: c.Remote, Binder: env.Binder, Mapper: c.ExportMapper,
 				Languages: b.Languages, Dependencies: c.ExportDependencies, Dependents: c.ExportDependents, DependencyExporter: s,
-				AfterExport: c.AfterExport, DeletePolicy: settings.DeletePolicy, TwoWay: twoWay, OnMissing: settings.OnMissing,
+				AfterExport: c.AfterExport, DeletePolicy: settings.DeletePolicy, Keep: c.KeepRemote, TwoWay: twoWay, OnMissing: settings.OnMissing,
 				Locker: env.Locker, Tally: env.Tally, Logger: env.Logger,
 			}
 			s.Exports[model] = f
 			s.Mux.Handle(connector.KindExport, model, f)
-			d := &connector.DeleteFlow{Model: model, Local: c.Local, Remote: c.Remote, Binder: env.Binder, Policy: settings.DeletePolicy, Locker: env.Locker, Tally: env.Tally}
+			d := &connector.DeleteFlow{Model: model, Local: c.Local, Remote: c.Remote, Binder: env.Binder, Policy: settings.DeletePolicy, Keep: c.KeepRemote, Locker: env.Locker, Tally: env.Tally}
 			s.Deletes[model] = d
 			s.Mux.Handle(connector.KindDelete, model, d)
 			if settings.ExportInterval > 0 {
@@ -139,8 +139,10 @@ func (s *Flows) ExportDependency(ctx context.Context, model, localID string, opt
 }
 
 // Schedule adds the import searches and export polls to sched, each at its
-// model's interval, named "import <model>" and "export <model>".
-func (s *Flows) Schedule(sched *connector.Scheduler) error {
+// model's interval, named "import <model>" and "export <model>": to the
+// in-process connector.Scheduler, or to a River queue, whose elected leader
+// alone queues them when several processes share the work.
+func (s *Flows) Schedule(sched connector.TaskScheduler) error {
 	for model, search := range s.Searches {
 		err := sched.Add("import "+model, s.Backend.Settings(model).ImportInterval, func(ctx context.Context) error {
 			_, err := search.Run(ctx)

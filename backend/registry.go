@@ -30,9 +30,13 @@ type Components struct {
 	// ExportDependents lists the local records to export again when the
 	// record is created again on QoQa (see connector.ExportFlow.Dependents).
 	ExportDependents func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error)
-	MustSkip         func(ctx context.Context, rec connector.Record) (string, error)
-	AfterImport      func(ctx context.Context, rec connector.Record, localID string, created bool) error
-	AfterExport      func(ctx context.Context, rec connector.Record, remoteID string, created bool) error
+	// KeepRemote names the pairs whose QoQa record a deletion or archiving
+	// in OpenERP must leave alone whatever the model's DeletePolicy (see
+	// connector.Keeper); nil applies the policy to every pair.
+	KeepRemote  connector.Keeper
+	MustSkip    func(ctx context.Context, rec connector.Record) (string, error)
+	AfterImport func(ctx context.Context, rec connector.Record, localID string, created bool) error
+	AfterExport func(ctx context.Context, rec connector.Record, remoteID string, created bool) error
 }
 
 // Registry holds the components of each model per API version. A version

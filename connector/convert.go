@@ -52,7 +52,9 @@ func AmountToCents(ctx context.Context, mc *MapContext, v any) (any, error) {
 }
 
 // ParseTime reads a time string in one of the layouts and returns it in UTC.
-// A layout without a zone reads as UTC.
+// A layout without a zone reads as UTC. A time whose offset takes it out
+// of the years 1-9999 in UTC (0000-01-01T00:30:00+0100) is refused: the
+// layouts write four digits of year, and OpenERP's Python has no year 0.
 func ParseTime(layouts ...string) Converter {
 	return func(ctx context.Context, mc *MapContext, v any) (any, error) {
 		if t, ok := v.(time.Time); ok {
@@ -64,6 +66,9 @@ func ParseTime(layouts ...string) Converter {
 		}
 		for _, l := range layouts {
 			if t, err := time.Parse(l, s); err == nil {
+				if y := t.UTC().Year(); y < 1 || y > 9999 {
+					return nil, fmt.Errorf("%q is out of the years 0001-9999 in UTC", s)
+				}
 				return t.UTC(), nil
 			}
 		}
@@ -164,12 +169,18 @@ func BoundRemote(model string) Converter {
 }
 
 // ID reads a record ID from what the wire brings: a number, a string, or an
-// OpenERP many2one pair [id, "name"].
+// OpenERP many2one pair [id, "name"]. A string that is an integer is
+// written as the number is ("012", " 12" and "+12" are "12"): the IDs key
+// the bindings, so one record has one ID whichever form the wire used, and
+// IDValue's number reads back as the same ID.
 func ID(v any) (string, error) {
 	switch x := v.(type) {
 	case string:
-		if x == "" {
+		if strings.TrimSpace(x) == "" {
 			return "", errors.New("empty ID")
+		}
+		if n, err := strconv.ParseInt(strings.TrimSpace(x), 10, 64); err == nil {
+			return strconv.FormatInt(n, 10), nil
 		}
 		return x, nil
 	case []any:
@@ -222,8 +233,20 @@ func Int(v any) (int64, error) {
 	return 0, fmt.Errorf("want an integer, got %T", v)
 }
 
-// Float reads a number from a JSON or XML-RPC value.
+// Float reads a number from a JSON or XML-RPC value. NaN and the
+// infinities, which a string ("NaN", "Inf") or an XML-RPC <double> can
+// carry, are refused: no amount, price or quantity has them, and OpenERP
+// would store them without a word.
 func Float(v any) (float64, error) {
+	f, err := readFloat(v)
+	if err == nil && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		return 0, fmt.Errorf("%v is out of range: not a finite number", v)
+	}
+	return f, err
+}
+
+// readFloat is Float without the check of finiteness.
+func readFloat(v any) (float64, error) {
 	switch x := v.(type) {
 	case float64:
 		return x, nil

@@ -21,6 +21,13 @@ const (
 	IgnoreDelete DeletePolicy = "ignore"
 )
 
+// Keeper names why the remote record of the pair b must be kept whatever
+// the deletion policy says, or returns "" to let the policy apply. It exists
+// for records the local side never owned: a product of QoQa's history, which
+// an import brought into OpenERP so that past orders land complete, is not
+// OpenERP's to delete or archive on QoQa when someone tidies the catalogue.
+type Keeper func(b Binding) (reason string)
+
 // DeleteFlow applies a model's deletion policy to the remote record bound to
 // a local record that was deleted or archived.
 //
@@ -39,6 +46,9 @@ type DeleteFlow struct {
 	Remote Adapter
 	Binder Binder
 	Policy DeletePolicy
+	// Keep, when set, keeps the remote records it names whatever Policy
+	// says; nil applies Policy to every pair.
+	Keep Keeper
 	// Locker keeps the import, export and delete of one record pair from
 	// running at once; nil means one lock for the whole process.
 	Locker Locker
@@ -78,16 +88,26 @@ func (f *DeleteFlow) Delete(ctx context.Context, localID string) error {
 			gone = false
 		}
 	}
-	return retire(ctx, f.Remote, f.Binder, f.Policy, b, gone)
+	return retire(ctx, f.Remote, f.Binder, f.Policy, f.Keep, b, gone)
 }
 
 // retire applies policy to the remote record of b, whose local record is
 // deleted (gone) or archived: the delete flow's work, which the export flow
 // also does when it finds its record archived. The caller holds the pair's
 // lock.
-func retire(ctx context.Context, remote Adapter, binder Binder, policy DeletePolicy, b Binding, gone bool) error {
+func retire(ctx context.Context, remote Adapter, binder Binder, policy DeletePolicy, keep Keeper, b Binding, gone bool) error {
 	if !gone && b.RemoteState != RemoteLive {
 		return NothingToDo("%s %s is archived and its remote record %s already %s", b.Model, b.LocalID, b.RemoteID, b.RemoteState)
+	}
+	if reason := keepReason(keep, b); reason != "" {
+		if gone {
+			// The pair is no more: a later import of the remote record
+			// creates its local record again.
+			if err := binder.Unbind(ctx, b.Model, b.LocalID); err != nil {
+				return fmt.Errorf("delete %s %s: unbind: %w", b.Model, b.LocalID, err)
+			}
+		}
+		return NothingToDo("%s %s is retired locally; remote %s is kept: %s", b.Model, b.LocalID, b.RemoteID, reason)
 	}
 	var state RemoteState
 	var err error
@@ -134,4 +154,13 @@ func retire(ctx context.Context, remote Adapter, binder Binder, policy DeletePol
 		return bindFailure(fmt.Errorf("delete %s %s: %w", b.Model, b.LocalID, err))
 	}
 	return nil
+}
+
+// keepReason is keep's reason to keep the remote record of b, "" when keep
+// is nil.
+func keepReason(keep Keeper, b Binding) string {
+	if keep == nil {
+		return ""
+	}
+	return keep(b)
 }

@@ -49,6 +49,13 @@
 // one lock (Locker), across processes with a shared one; a dependency cycle
 // fails its job naming the chain (CycleError).
 //
+// A Planner runs the flows as a dry run: it wraps each model's adapters so
+// that reads pass through and writes are recorded (a Plan of creates,
+// updates with their FieldChanges, deletes and skips), and an Overlay keeps
+// the store's writes in memory. An audit (AuditReport) uses the same dry
+// run to tell what a forced sync of each pair would change, and queues
+// the jobs that repair what it found.
+//
 // Mapping keeps mappers declarative: Field with Converters, Compute,
 // OnCreate, Children and Finish; every mapping error names the
 // model, the record and the field.

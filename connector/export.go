@@ -72,6 +72,9 @@ type ExportFlow struct {
 	// DeletePolicy is applied to the remote record of a local record found
 	// archived; zero means IgnoreDelete.
 	DeletePolicy DeletePolicy
+	// Keep, when set, keeps the remote records it names whatever
+	// DeletePolicy says (see DeleteFlow.Keep).
+	Keep Keeper
 	// TwoWay says that the model is also imported: the flow reads the
 	// remote record back after writing it, so that the import does not
 	// take the write for a change, and creates under the per-model lock
@@ -123,7 +126,7 @@ func (f *ExportFlow) Export(ctx context.Context, localID string, opts ExportOpti
 		if !bound {
 			return NothingToDo("%s %s is archived and was never exported", f.Model, localID)
 		}
-		err := retire(ctx, f.Remote, f.Binder, f.DeletePolicy, b, false)
+		err := retire(ctx, f.Remote, f.Binder, f.DeletePolicy, f.Keep, b, false)
 		if err == nil {
 			f.Tally.add(KindExport, f.Model, func(c *TallyCounts) { c.Deleted++ })
 		}
@@ -350,7 +353,7 @@ func (f *ExportFlow) exportDependencies(ctx context.Context, rec Record) error {
 	}
 	deps, err := f.Dependencies(ctx, rec)
 	if err == nil {
-		err = syncDependencies(ctx, deps, f.Binder.ByLocal, func(ctx context.Context, model, id string) error {
+		err = syncDependencies(ctx, deps, "", f.Binder.ByLocal, func(ctx context.Context, model, id string) error {
 			return f.DependencyExporter.ExportDependency(ctx, model, id, ExportOptions{})
 		})
 	}

@@ -114,8 +114,11 @@ func bindFailure(err error) error {
 // bound to a live record yet (or that ask to be synced always); byID is the
 // binder's look-up on the dependency's side. A binding whose remote record
 // the deletion policy removed counts as unbound: the dependency's sync
-// creates it again before the record that points at it is sent.
-func syncDependencies(ctx context.Context, deps []Dependency,
+// creates it again before the record that points at it is sent. A pair
+// whose write of direction dir is still marked under way counts as unbound
+// too; the exports give no direction, as a pair they find under way is
+// the one a caller up their own chain is exporting.
+func syncDependencies(ctx context.Context, deps []Dependency, dir Direction,
 	byID func(ctx context.Context, model, id string) (Binding, error),
 	sync func(ctx context.Context, model, id string) error) error {
 	for _, d := range deps {
@@ -124,7 +127,10 @@ func syncDependencies(ctx context.Context, deps []Dependency,
 			if err != nil {
 				return fmt.Errorf("dependency %s %s: %w", d.Model, d.ID, err)
 			}
-			if bound && b.RemoteState != RemoteDeleted {
+			// A pair whose write of this direction is still marked under
+			// way was left half-synced by a stopped attempt: it is synced
+			// again, or nothing would finish it.
+			if bound && b.RemoteState != RemoteDeleted && (dir == "" || b.Writing != dir) {
 				continue
 			}
 		}

@@ -510,3 +510,49 @@ func TestDeleteArchiveNeedsAnArchiver(t *testing.T) {
 
 // plainAdapter hides the optional interfaces of the fake.
 type plainAdapter struct{ connector.Adapter }
+
+// A dependency whose import stopped after its create (bound, its write
+// still marked under way) is imported again by the retry of its dependent,
+// not taken as done: else nothing finishes it, and the export side waits
+// for its write forever. Found by TestFullSyncUnderFaults in
+// backend/qoqav1, where QoQa's history products stayed half-imported.
+func TestDependencyStoppedAfterItsCreateIsImportedAgain(t *testing.T) {
+	t.Parallel()
+	c := newClock()
+	binder := binding.NewMemory()
+	remoteCustomers := &connectortest.Adapter{Name: "qoqa customer", Clock: c.Now}
+	localPartners := &connectortest.Adapter{Name: "res.partner", Clock: c.Now, PartialUpdate: true}
+	remoteOrders := &connectortest.Adapter{Name: "qoqa order", Clock: c.Now}
+	localOrders := &connectortest.Adapter{Name: "sale.order", Clock: c.Now, PartialUpdate: true}
+	hookFails := true
+	deps := importers{}
+	deps["customer"] = &connector.ImportFlow{Model: "customer", Remote: remoteCustomers, Local: localPartners, Binder: binder,
+		Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("name", "name")}},
+		AfterImport: func(ctx context.Context, rec connector.Record, localID string, created bool) error {
+			if hookFails {
+				hookFails = false
+				return errors.New("connection reset")
+			}
+			return nil
+		}}
+	orders := &connector.ImportFlow{Model: "order", Remote: remoteOrders, Local: localOrders, Binder: binder, DependencyImporter: deps,
+		Dependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+			id, err := connector.ID(rec.Fields["customer_id"])
+			return []connector.Dependency{{Model: "customer", ID: id}}, err
+		},
+		Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("customer_id", "partner_id", connector.Bound("customer"))}}}
+
+	ctx := context.Background()
+	cust := remoteCustomers.Put(connector.Record{Fields: map[string]any{"name": "Ada"}})
+	order := remoteOrders.Put(connector.Record{Fields: map[string]any{"customer_id": float64(1)}})
+	require.Error(t, orders.Import(ctx, order, connector.ImportOptions{}), "the customer's import stops after its create")
+	cb, err := binder.ByRemote(ctx, "customer", cust)
+	require.NoError(t, err)
+	require.Equal(t, connector.Import, cb.Writing)
+
+	require.NoError(t, orders.Import(ctx, order, connector.ImportOptions{}))
+	cb, err = binder.ByRemote(ctx, "customer", cust)
+	require.NoError(t, err)
+	assert.Empty(t, cb.Writing, "the customer's import was done again, to its end")
+	assert.Equal(t, 1, localPartners.Len(), "and found its record instead of making another")
+}

@@ -241,7 +241,10 @@ func (f *ImportFlow) create(ctx context.Context, rec Record, values map[string]a
 	if err != nil {
 		return Binding{}, false, err
 	}
-	b := Binding{Model: f.Model, RemoteID: rec.ID, LocalID: id, Writing: Import}
+	// The remote state goes with the first bind: should the import stop
+	// before its last, an archived record is no deletion for the export
+	// poller to apply.
+	b := Binding{Model: f.Model, RemoteID: rec.ID, LocalID: id, Writing: Import, RemoteState: importedState(rec, "")}
 	if err := f.Binder.Bind(ctx, b); err != nil {
 		return Binding{}, false, bindFailure(fmt.Errorf("import %s %s: bind to local %s: %w", f.Model, rec.ID, id, err))
 	}
@@ -325,7 +328,7 @@ func (f *ImportFlow) recreate(ctx context.Context, rec Record, b Binding) (Bindi
 	}
 	old := b
 	old.Writing = Import
-	next := Binding{Model: f.Model, RemoteID: rec.ID, LocalID: id, Generation: b.Generation, Writing: Import}
+	next := Binding{Model: f.Model, RemoteID: rec.ID, LocalID: id, Generation: b.Generation, Writing: Import, RemoteState: importedState(rec, b.RemoteState)}
 	if err := f.Binder.Rebind(ctx, old, next); err != nil {
 		return Binding{}, bindFailure(fmt.Errorf("import %s %s: rebind from local %s to %s: %w", f.Model, rec.ID, b.LocalID, id, err))
 	}
@@ -339,7 +342,7 @@ func (f *ImportFlow) importDependencies(ctx context.Context, rec Record) error {
 	}
 	deps, err := f.Dependencies(ctx, rec)
 	if err == nil {
-		err = syncDependencies(ctx, deps, f.Binder.ByRemote, func(ctx context.Context, model, id string) error {
+		err = syncDependencies(ctx, deps, Import, f.Binder.ByRemote, func(ctx context.Context, model, id string) error {
 			return f.DependencyImporter.ImportDependency(ctx, model, id, ImportOptions{})
 		})
 	}

@@ -106,6 +106,14 @@ type QueueConfig struct {
 	Logger *slog.Logger
 }
 
+// WithDefaults returns the config with its zero values resolved (Concurrency,
+// Retry, Logger), so that every Queue implementation reads the same
+// defaults.
+func (c QueueConfig) WithDefaults() QueueConfig {
+	c.Concurrency, c.Retry, c.Logger = c.concurrency(), c.retry(), c.logger()
+	return c
+}
+
 func (c QueueConfig) concurrency() int {
 	if c.Concurrency > 0 {
 		return c.Concurrency

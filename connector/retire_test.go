@@ -2,6 +2,7 @@ package connector_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -326,4 +327,34 @@ func TestRecreatedDependencyLeavesTheDependentUnderWayToItself(t *testing.T) {
 		assert.Equal(t, connector.IDValue(tb.RemoteID), rec.Fields["product_id"], "variation of %s", v)
 	}
 	assert.Equal(t, 3, remoteVariations.Calls("Create"), "the reactivated variant is created again once")
+}
+
+// The same when the import stops after its create (the read back of the
+// local record fails, a hook fails): the pair it bound at once says from
+// the start that the remote record is archived, so that the export
+// poller, which may run before the import's retry, queues no deletion of
+// QoQa's record. Found by TestFullSyncUnderFaults in backend/qoqav1, where
+// QoQa's archived history products were deleted.
+func TestImportStoppedAfterCreateOfArchivedRecordIsNoDeletion(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	w.imp.Mapper = connector.Mapping{Model: "product", Rules: []connector.Rule{connector.Field("name", "name"), connector.Field("active", "active")}}
+	w.exp.DeletePolicy = connector.DeleteRemote
+	remote := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Old desk", "active": false}})
+	w.local.OnReturn("Create", func() { w.local.Fail("Read", errors.New("connection reset")) })
+	require.Error(t, w.importIt(t, remote), "the read back fails")
+	b, err := w.binder.ByRemote(w.ctx, "product", remote)
+	require.NoError(t, err, "the create bound the pair at once")
+	assert.Equal(t, connector.RemoteArchived, b.RemoteState)
+
+	q := newTestQueue(t)
+	poller := connector.NewExportPoller("product", w.local, w.binder, q, w.binder)
+	poller.StartDate = w.clock.last().Add(-time.Hour)
+	_, deletes, err := poller.Run(w.ctx)
+	require.NoError(t, err)
+	assert.Zero(t, deletes, "no deletion is queued for it")
+	require.NoError(t, w.importIt(t, remote), "the retry")
+	assert.Zero(t, w.remote.Calls("Delete"))
+	_, exists := w.remote.Get(remote)
+	assert.True(t, exists)
 }

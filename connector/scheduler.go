@@ -61,6 +61,17 @@ var (
 	ErrTaskNotFound = errors.New("task not scheduled")
 )
 
+// TaskScheduler is what a backend needs to run its periodic tasks (the
+// import searches, the export polls): the in-process Scheduler, or a
+// database queue's periodic jobs, which run each task on one process only
+// when several share the work.
+type TaskScheduler interface {
+	// Add runs fn under name every interval.
+	Add(name string, interval time.Duration, fn func(context.Context) error) error
+}
+
+var _ TaskScheduler = (*Scheduler)(nil)
+
 // NewScheduler returns an empty scheduler; logger nil means slog.Default().
 func NewScheduler(logger *slog.Logger) *Scheduler {
 	if logger == nil {

@@ -25,5 +25,7 @@
 // struct member names included. A text XML 1.0 cannot carry (a control
 // character, bytes that are not UTF-8) or an integer beyond XML-RPC's
 // 32-bit <int> is an error wrapping ErrInvalidValue, naming where it is in
-// the call, before anything is sent.
+// the call, before anything is sent. An answer whose values nest deeper
+// than 100 arrays and structs is ErrBadResponse: the bound keeps a broken
+// or hostile server from exhausting the stack, which no recover catches.
 package openerp

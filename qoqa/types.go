@@ -89,9 +89,16 @@ func (t *Time) UnmarshalJSON(b []byte) error {
 // ParseTime reads a QoQa datetime (TimeLayout, or RFC 3339 as a courtesy)
 // into UTC: what decoding a Time does, for a caller that holds the value
 // as a string (a record read as a map).
+//
+// A time whose offset moves it out of the years 0000-9999 in UTC (such as
+// 9999-12-31T23:00:00-0200) is refused: QoQa's layout, in which a record
+// read goes back on an update, has four digits for the year.
 func ParseTime(s string) (time.Time, error) {
 	for _, layout := range []string{TimeLayout, time.RFC3339} {
 		if v, err := time.Parse(layout, s); err == nil {
+			if y := v.UTC().Year(); y < 0 || y > 9999 {
+				return time.Time{}, fmt.Errorf("qoqa: %q is out of the years 0000-9999 in UTC", s)
+			}
 			return v.UTC(), nil
 		}
 	}

@@ -78,6 +78,8 @@
 // history, told by their bindings, which only imports wrote, or by the
 // reference an import wrote in the model's RefField) are never exported
 // back, edited or not; nor is a variant added to a template of the history.
+// Archiving or deleting one in OpenERP leaves its QoQa record alone, whatever
+// the deletion policy (keepHistory).
 // A template is created on QoQa with its first variant, never alone. A record QoQa refuses fails its job with QoQa's message,
 // which names the field, after the model and the OpenERP ID; the other
 // jobs go on.

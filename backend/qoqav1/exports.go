@@ -141,6 +141,17 @@ func (m authoredOnly) Map(ctx context.Context, mc *connector.MapContext) (map[st
 // under way has neither.
 func importedOnly(b connector.Binding) bool { return b.ImportHash != "" && b.ExportHash == "" }
 
+// keepHistory is the KeepRemote of the models of QoQa's history (products,
+// variations, offers): archiving or deleting in OpenERP a record that only
+// imports wrote (importedOnly) leaves its QoQa record alone, whatever the
+// model's deletion policy, since OpenERP never owned it.
+func keepHistory(b connector.Binding) string {
+	if importedOnly(b) {
+		return "it belongs to QoQa's history (imported, never exported)"
+	}
+	return ""
+}
+
 // historyImport is the import mapper of a model authored in OpenERP
 // (products, variations, offers), which an import brings in only as QoQa's
 // history: it leaves alone a record that an export wrote (one authored in

@@ -45,6 +45,7 @@ func offerExport(e *env) (backend.Components, error) {
 	return backend.Components{
 		Local:        local,
 		ExportMapper: authoredOnly{model: "offer", local: local, Mapper: mapping},
+		KeepRemote:   keepHistory,
 		ExportDependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
 			positions, _ := rec.Fields[positionsKey].([]any)
 			var deps []connector.Dependency

@@ -52,6 +52,7 @@ func productExport(e *env) (backend.Components, error) {
 	return backend.Components{
 		Local:        local,
 		ExportMapper: authoredOnly{model: "product", local: local, unbound: withVariant(e), Mapper: mapping},
+		KeepRemote:   keepHistory,
 		// A template created again on QoQa (new QoQa ID) exports its
 		// variants again, so that their variations point at it.
 		ExportDependents: variantsOf(e),
@@ -77,6 +78,7 @@ func variationExport(e *env) (backend.Components, error) {
 	return backend.Components{
 		Local:        local,
 		ExportMapper: authoredOnly{model: "variation", local: local, unbound: ofAuthoredTemplate(template), Mapper: mapping},
+		KeepRemote:   keepHistory,
 		ExportDependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
 			v := rec.Fields[template]
 			if v == nil {

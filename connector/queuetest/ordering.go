@@ -96,15 +96,21 @@ func testRunAtOrder(t *testing.T, newQueue Factory) {
 		mu.Unlock()
 		return nil
 	})})
+	// The queue runs first: a database queue takes a while to start, and a
+	// start slower than soon's delay would find both delayed jobs due, to
+	// be run by priority.
+	h.run()
+	asap := h.enqueue(job(connector.KindImport, "product", "now"))
+	h.waitEvent(t, connector.EventDone, asap.Job.ID)
 	now := time.Now()
-	late, soon, asap := job(connector.KindImport, "product", "late"), job(connector.KindImport, "product", "soon"), job(connector.KindImport, "product", "now")
-	late.RunAt = now.Add(300 * time.Millisecond)
+	late, soon := job(connector.KindImport, "product", "late"), job(connector.KindImport, "product", "soon")
+	// A second apart, so that a loaded machine's slower poll still finds
+	// soon due alone.
+	late.RunAt = now.Add(time.Second)
 	soon.RunAt = now.Add(100 * time.Millisecond)
 	late.Priority = connector.PriorityHighest // priority does not make a job run before its time
 	h.enqueue(late)
 	h.enqueue(soon)
-	h.enqueue(asap)
-	h.run()
 	h.waitCount(t, connector.EventDone, 3)
 	mu.Lock()
 	defer mu.Unlock()

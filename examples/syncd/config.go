@@ -30,8 +30,20 @@ type config struct {
 	Languages   []string
 	Since       time.Time
 	Listen      string
+	// RescueAfter is how long a River job may stay running before it is
+	// taken for the job of a dead runner and run again.
+	RescueAfter time.Duration
 	Once        bool
 	Demo        bool
+	// Plan, Audit, Repair and JSON are the dry run and the drift audit
+	// (see plan.go and audit.go); AuditFrom and AuditTo bound the audit,
+	// zero meaning -since and now.
+	Plan      bool
+	Audit     bool
+	Repair    bool
+	JSON      bool
+	AuditFrom time.Time
+	AuditTo   time.Time
 	// TLSInsecure turns off the verification of the servers' TLS
 	// certificates: for a test server with a self-signed one, never for
 	// production.
@@ -77,7 +89,7 @@ func (e *settingError) Error() string {
 // environment variable through getenv.
 func parseConfig(args []string, getenv func(string) string, usage io.Writer) (config, error) {
 	var c config
-	var languages, since string
+	var languages, since, auditFrom, auditTo string
 	fs := flag.NewFlagSet("syncd", flag.ContinueOnError)
 	fs.SetOutput(usage)
 	fs.StringVar(&c.QoQaURL, "qoqa-url", "https://www.qoqa.ch", "the QoQa site")
@@ -89,8 +101,15 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	fs.StringVar(&c.Queue, "queue", queueRiver, "the queue: river (durable, in the store's database) or memory (throw-away runs)")
 	fs.StringVar(&languages, "languages", "fr_FR,de_DE,it_IT,en_US", "the OpenERP languages synced, comma-separated")
 	fs.StringVar(&since, "since", defaultSince.Format(time.DateOnly), "where the first import search starts (YYYY-MM-DD); the default, "+defaultSince.Format(time.DateOnly)+", imports everything")
+	fs.DurationVar(&c.RescueAfter, "rescue-after", 5*time.Minute, "how long a job may run before it is taken for the job of a runner that died, and run again; keep it above the longest job")
 	fs.StringVar(&c.Listen, "listen", "127.0.0.1:8765", "the address of the status server; empty for none")
 	fs.BoolVar(&c.Once, "once", false, "run every import search and export poll once, wait for the jobs, print a summary and exit (1 when a job failed)")
+	fs.BoolVar(&c.Plan, "plan", false, "print what a run would do (create, update with the fields that change, delete, skip) and exit, writing nothing")
+	fs.BoolVar(&c.Audit, "audit", false, "compare the bindings with both sides, print what is out of sync and exit (1 when anything drifted)")
+	fs.BoolVar(&c.Repair, "repair", false, "with -audit: queue and run the jobs that bring each finding back in sync")
+	fs.BoolVar(&c.JSON, "json", false, "with -plan or -audit: print JSON lines, for scripts")
+	fs.StringVar(&auditFrom, "audit-from", "", "with -audit: the first day audited (YYYY-MM-DD); empty means -since")
+	fs.StringVar(&auditTo, "audit-to", "", "with -audit: the day after the last one audited (YYYY-MM-DD); empty means now")
 	fs.BoolVar(&c.Demo, "demo", false, "sync fake QoQa and OpenERP servers started in-process, filled with demo data")
 	fs.BoolVar(&c.TLSInsecure, "tls-insecure", false, "do not verify the servers' TLS certificates (a test server's self-signed one); never in production")
 	fs.Usage = func() {
@@ -133,6 +152,17 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	if c.Since, err = time.Parse(time.DateOnly, since); err != nil {
 		return config{}, &settingError{flag: "since", msg: fmt.Sprintf("%q is not a date (YYYY-MM-DD)", since)}
 	}
+	for _, d := range []struct {
+		flag, value string
+		t           *time.Time
+	}{{"audit-from", auditFrom, &c.AuditFrom}, {"audit-to", auditTo, &c.AuditTo}} {
+		if d.value == "" {
+			continue
+		}
+		if *d.t, err = time.Parse(time.DateOnly, d.value); err != nil {
+			return config{}, &settingError{flag: d.flag, msg: fmt.Sprintf("%q is not a date (YYYY-MM-DD)", d.value)}
+		}
+	}
 	return c, c.validate()
 }
 
@@ -159,6 +189,9 @@ func (c config) validate() error {
 		if _, _, err := net.SplitHostPort(c.Listen); err != nil {
 			return &settingError{flag: "listen", msg: fmt.Sprintf("%q is not host:port", c.Listen)}
 		}
+	}
+	if err := c.validateModes(); err != nil {
+		return err
 	}
 	if c.Demo {
 		return nil

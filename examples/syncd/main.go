@@ -13,8 +13,12 @@
 //
 // runs on each model's schedule until SIGINT or SIGTERM, then stops
 // gracefully; -once runs every search once, waits for the jobs, prints a
-// summary per model and exits 1 when a job failed. Every flag is also read
-// from QOQASYNC_<NAME>; -h lists them.
+// summary per model and exits 1 when a job failed. -plan prints what a run
+// would do and writes nothing (-json: as JSON lines); -audit compares the
+// bindings with both sides and exits 1 when anything drifted, and -repair
+// then runs the jobs that repair it; the status server's /status page shows
+// each model, the failed jobs with a re-run button, and the last audit.
+// Every flag is also read from QOQASYNC_<NAME>; -h lists them.
 package main
 
 import (
@@ -65,13 +69,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, out, er
 		return 1
 	}
 	defer r.close()
-	if c.Once {
+	switch {
+	case c.Plan:
+		err = r.plan(ctx)
+	case c.Audit:
+		err = r.audit(ctx)
+	case c.Once:
 		err = r.once(ctx)
-	} else {
+	default:
 		err = r.serve(ctx)
 	}
 	switch {
-	case errors.Is(err, errJobsFailed):
+	case errors.Is(err, errJobsFailed), errors.Is(err, errDrifted):
 		return 1
 	case err != nil:
 		fmt.Fprintln(errOut, "syncd:", err)
@@ -84,31 +93,42 @@ func run(ctx context.Context, args []string, getenv func(string) string, out, er
 // until ctx ends, then stops gracefully: running jobs finish or go back to
 // pending.
 func (r *runner) serve(ctx context.Context) error {
+	// River runs the searches as periodic jobs that only the leader of the
+	// runners sharing the database queues, added before it starts; the
+	// in-process queue needs the in-process scheduler, stopped before it.
+	if r.st.Tasks != nil {
+		if err := r.flows.Schedule(r.st.Tasks); err != nil {
+			return err
+		}
+	}
 	if err := r.st.Queue.Start(ctx); err != nil {
 		return err
 	}
 	defer r.stopQueue()
-	sched := connector.NewScheduler(r.logger)
-	if err := r.flows.Schedule(sched); err != nil {
-		return err
+	var sched *connector.Scheduler
+	if r.st.Tasks == nil {
+		sched = connector.NewScheduler(r.logger)
+		if err := r.flows.Schedule(sched); err != nil {
+			return err
+		}
+		if err := sched.Start(ctx); err != nil {
+			return err
+		}
+		defer func() {
+			stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			sched.Stop(stopCtx)
+		}()
 	}
-	if err := sched.Start(ctx); err != nil {
-		return err
-	}
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		sched.Stop(stopCtx)
-	}()
 	if r.cfg.Listen != "" {
 		ln, err := net.Listen("tcp", r.cfg.Listen)
 		if err != nil {
 			return &settingError{flag: "listen", msg: err.Error()}
 		}
-		srv := &http.Server{Handler: statusServer(r.st.Queue, r.st.UI), ReadHeaderTimeout: 10 * time.Second}
+		srv := &http.Server{Handler: r.newStatusPage(sched).handler(statusServer(r.st.Queue, r.st.UI)), ReadHeaderTimeout: 10 * time.Second}
 		go srv.Serve(ln)
 		defer srv.Close()
-		r.logger.Info("status server", "url", "http://"+ln.Addr().String()+"/jobs")
+		r.logger.Info("status server", "url", "http://"+ln.Addr().String()+"/status")
 	}
 	r.logger.Info("syncing on schedule; SIGINT or SIGTERM stops")
 	<-ctx.Done()

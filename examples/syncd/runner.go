@@ -39,6 +39,9 @@ type runner struct {
 	// fakes are the demo's servers, nil outside a demo.
 	fakes *fakes
 	flows *backend.Flows
+	// reg holds the components the flows were built from: a plan and an
+	// audit build their own flows from it.
+	reg   *backend.Registry
 	st    *storage
 	tally *connector.Tally
 
@@ -93,6 +96,7 @@ func newRunner(ctx context.Context, c config, out io.Writer, logger *slog.Logger
 		return nil, fmt.Errorf("the OpenERP database is not ready: %w", err)
 	}
 	reg := backend.NewRegistry()
+	r.reg = reg
 	if err := qoqav1.RegisterWith(reg, shop, qoqav1.Systems{QoQa: qc, OpenERP: oc}, opts); err != nil {
 		return nil, err
 	}

@@ -7,8 +7,12 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/riverqueue/river/riverdriver"
+
 	"github.com/qoqasync/qoqasync/binding"
 	"github.com/qoqasync/qoqasync/connector"
+	"github.com/qoqasync/qoqasync/queueui"
+	"github.com/qoqasync/qoqasync/riverqueue"
 	"github.com/qoqasync/qoqasync/store/postgres"
 	"github.com/qoqasync/qoqasync/store/sqlite"
 )
@@ -19,6 +23,11 @@ type storage struct {
 	Store  binding.Store
 	Queue  connector.Queue
 	Locker connector.Locker
+	// Tasks, when set, runs the scheduled searches through the queue:
+	// River's periodic jobs, which only the elected leader of the
+	// processes sharing the database queues. Nil means an in-process
+	// connector.Scheduler.
+	Tasks connector.TaskScheduler
 	// UI is the queue's web UI (River's), nil when the queue has none.
 	UI http.Handler
 	// close releases what open made, the queue last stopped by the caller.
@@ -31,32 +40,55 @@ func isPostgres(store string) bool {
 }
 
 // openStorage opens the store -store names and the queue -queue names on
-// it; handler runs the jobs.
+// it; handler runs the jobs. The River queue lives in the store's database,
+// so that a binding and the jobs that led to it are kept together; on
+// PostgreSQL, where several runners share the database, the record pairs
+// are locked with advisory locks, and on SQLite (one process) in memory.
 func openStorage(ctx context.Context, c config, backendName string, handler connector.Handler, logger *slog.Logger) (*storage, error) {
-	// The database is the binding store; River's jobs go in it too. On
-	// PostgreSQL, where several processes share the work, the lock of
-	// record pairs is the database's; on SQLite the flows' in-process one
-	// serves (a nil Locker).
-	var store binding.Store
-	var locker connector.Locker
-	if isPostgres(c.Store) {
-		db, err := postgres.Open(ctx, c.Store, backendName)
-		if err != nil {
-			return nil, fmt.Errorf("-store: %w", err)
-		}
-		store, locker = db, db.Locker()
-	} else {
-		db, err := sqlite.Open(ctx, c.Store, backendName)
-		if err != nil {
-			return nil, fmt.Errorf("-store: %w", err)
-		}
-		store = db
-	}
 	queueConfig := connector.QueueConfig{Handler: handler, Concurrency: 8, Logger: logger}
-	switch c.Queue {
-	case queueMemory:
-		return &storage{Store: store, Queue: connector.NewLocalQueue(queueConfig), Locker: locker, close: store.Close}, nil
+	riverConfig := riverqueue.Config{QueueConfig: queueConfig, RescueAfter: c.RescueAfter}
+	st := &storage{}
+	var err error
+	if isPostgres(c.Store) {
+		var db *postgres.DB
+		if db, err = postgres.Open(ctx, c.Store, backendName); err != nil {
+			return nil, fmt.Errorf("-store: %w", err)
+		}
+		st.Store, st.Locker, st.close = db, db.Locker(), db.Close
+		if c.Queue == queueRiver {
+			err = useRiver(ctx, st, db.Driver(), riverConfig, logger)
+		}
+	} else {
+		var db *sqlite.DB
+		if db, err = sqlite.Open(ctx, c.Store, backendName); err != nil {
+			return nil, fmt.Errorf("-store: %w", err)
+		}
+		st.Store, st.close = db, db.Close
+		if c.Queue == queueRiver {
+			err = useRiver(ctx, st, db.Driver(), riverConfig, logger)
+		}
 	}
-	store.Close()
-	return nil, &settingError{flag: "queue", msg: "the River queue is not available yet: use -queue memory"}
+	if err != nil {
+		st.close()
+		return nil, err
+	}
+	if st.Queue == nil {
+		st.Queue = connector.NewLocalQueue(queueConfig)
+	}
+	return st, nil
+}
+
+// useRiver puts in st a River queue on the store's database: the jobs, the
+// periodic searches and River's web UI.
+func useRiver[TTx any](ctx context.Context, st *storage, driver riverdriver.Driver[TTx], cfg riverqueue.Config, logger *slog.Logger) error {
+	q, err := riverqueue.New(driver, cfg)
+	if err != nil {
+		return err
+	}
+	ui, err := queueui.New(ctx, q.Client(), "/queue", logger)
+	if err != nil {
+		return fmt.Errorf("the queue's web UI: %w", err)
+	}
+	st.Queue, st.Tasks, st.UI = q, q, ui
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // DefaultURL is the server of a developer's machine and of CI.
@@ -60,10 +61,7 @@ var schemas atomic.Int64
 // lands there. The schema is dropped, with all it holds, when t ends.
 func Schema(t testing.TB) string {
 	t.Helper()
-	base := URL(t)
-	name := fmt.Sprintf("qoqasync_test_%d_%d_%d", os.Getpid(), time.Now().UnixNano(), schemas.Add(1))
-	exec(t, base, `CREATE SCHEMA `+name)
-	t.Cleanup(func() { exec(t, base, `DROP SCHEMA `+name+` CASCADE`) })
+	base, name := newSchema(t)
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatalf("pgtest: QOQASYNC_TEST_POSTGRES does not parse as a URL")
@@ -72,6 +70,45 @@ func Schema(t testing.TB) string {
 	q.Set("search_path", name)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// SchemaPool is Schema for a test that talks through a pool (River's
+// driver): it returns a pool whose connections use the new schema as their
+// search_path, and the schema's name, for Pool to open more (another
+// "process").
+func SchemaPool(t testing.TB) (*pgxpool.Pool, string) {
+	t.Helper()
+	_, name := newSchema(t)
+	return Pool(t, name), name
+}
+
+// Pool opens a pool on the test server whose connections use schema as
+// their search_path; it is closed when the test ends.
+func Pool(t testing.TB, schema string) *pgxpool.Pool {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(URL(t))
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	cfg.ConnConfig.RuntimeParams["search_path"] = schema
+	cfg.MaxConns = 16
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+// newSchema creates the schema of one test on the server and returns the
+// server's URL and the schema's name.
+func newSchema(t testing.TB) (base, name string) {
+	t.Helper()
+	base = URL(t)
+	name = fmt.Sprintf("qoqasync_test_%d_%d_%d", os.Getpid(), time.Now().UnixNano(), schemas.Add(1))
+	exec(t, base, `CREATE SCHEMA `+name)
+	t.Cleanup(func() { exec(t, base, `DROP SCHEMA `+name+` CASCADE`) })
+	return base, name
 }
 
 func exec(t testing.TB, u, stmt string) {

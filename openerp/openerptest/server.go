@@ -20,7 +20,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -69,7 +68,6 @@ type Server struct {
 
 	faults       fakeserver.Faults
 	retryAfter   time.Duration // the Retry-After of a throttled answer
-	concurrency  float64       // the share of ORM calls that fail with a concurrency fault
 	concurrentMu sync.Mutex
 }
 
@@ -167,7 +165,61 @@ const (
 	faultCommitThenDrop = "commit then drop"
 	faultGarbage        = "garbage"
 	faultThrottle       = "429"
+	faultConcurrency    = "concurrency"
+	// faultCommitThenDropWrite is commit-then-drop drawn by rate: only the
+	// ORM's create and write, the calls whose lost answer may double a
+	// record.
+	faultCommitThenDropWrite = "commit then drop a write"
 )
+
+// FaultRates are the shares (0 to 1) of calls that fail each way, drawn
+// from a source seeded with Seed so that a run can be repeated: a test
+// that syncs much data under faults of every kind at once sets them with
+// SetFaultRates.
+type FaultRates struct {
+	Seed uint64
+	// Status answers 503 Service Unavailable, as a proxy in front of a
+	// busy or restarting OpenERP does.
+	Status float64
+	// Drop closes the connection without an answer, before doing anything.
+	Drop float64
+	// Throttle answers 429 Too Many Requests with a Retry-After of
+	// RetryAfter.
+	Throttle float64
+	// Concurrency fails an ORM call with OpenERP 7.0's "could not
+	// serialize access due to concurrent update", before doing anything.
+	Concurrency float64
+	// CommitThenDrop does an ORM create or write, then closes the
+	// connection without an answer.
+	CommitThenDrop float64
+	// RetryAfter is the wait a throttled answer asks for, in whole
+	// seconds [1 s].
+	RetryAfter time.Duration
+}
+
+// SetFaultRates makes shares of the calls fail as r says, on top of the
+// faults armed by count; a zero FaultRates stops them.
+func (s *Server) SetFaultRates(r FaultRates) {
+	if r.RetryAfter <= 0 {
+		r.RetryAfter = time.Second
+	}
+	s.concurrentMu.Lock()
+	s.retryAfter = r.RetryAfter
+	s.concurrentMu.Unlock()
+	s.faults.Seed(r.Seed)
+	for kind, rate := range map[string]float64{
+		fault503: r.Status, faultDrop: r.Drop, faultThrottle: r.Throttle,
+		faultConcurrency: r.Concurrency, faultCommitThenDropWrite: r.CommitThenDrop,
+	} {
+		s.faults.SetRate(kind, rate)
+	}
+}
+
+// InjectedFaults is how many calls failed each way so far, by count or by
+// rate: "503", "drop", "429", "concurrency", "garbage", "commit then drop",
+// "commit then drop <model>.<method>" and "commit then drop a write" (by
+// rate).
+func (s *Server) InjectedFaults() map[string]int { return s.faults.Injected() }
 
 // Latency delays every answer by d.
 func (s *Server) Latency(d time.Duration) { s.faults.SetLatency(d) }
@@ -175,11 +227,7 @@ func (s *Server) Latency(d time.Duration) { s.faults.SetLatency(d) }
 // ConcurrencyFaults makes a share (0 to 1) of ORM calls fail with OpenERP's
 // "could not serialize access due to concurrent update", before doing
 // anything.
-func (s *Server) ConcurrencyFaults(rate float64) {
-	s.concurrentMu.Lock()
-	s.concurrency = rate
-	s.concurrentMu.Unlock()
-}
+func (s *Server) ConcurrencyFaults(rate float64) { s.faults.SetRate(faultConcurrency, rate) }
 
 // Fail503 answers the next n calls with 503 Service Unavailable.
 func (s *Server) Fail503(n int) { s.faults.Arm(fault503, n) }
@@ -226,13 +274,6 @@ func (s *Server) Throttle(n int, retryAfter time.Duration) {
 
 // Garbage answers the next n calls with a 200 that is not XML-RPC.
 func (s *Server) Garbage(n int) { s.faults.Arm(faultGarbage, n) }
-
-// concurrencyFault draws whether this call fails with a concurrency fault.
-func (s *Server) concurrencyFault() bool {
-	s.concurrentMu.Lock()
-	defer s.concurrentMu.Unlock()
-	return s.concurrency > 0 && rand.Float64() < s.concurrency
-}
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
@@ -300,7 +341,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		fakeserver.HangUp(w)
 		return
 	}
-	if model, name := objectCall(method, params); service == "object" && model != "" && s.faults.Take(commitThenDropOn(model, name)) {
+	if model, name := objectCall(method, params); service == "object" && model != "" &&
+		(s.faults.Take(commitThenDropOn(model, name)) || (name == "create" || name == "write") && s.faults.Take(faultCommitThenDropWrite)) {
 		fakeserver.HangUp(w)
 		return
 	}

@@ -109,7 +109,7 @@ func (s *Server) object(method string, params []any) (any, *rpcFault) {
 		return nil, warn("Access Denied", "Private methods (such as %s) cannot be called remotely.", name)
 	}
 	s.count(modelName, name)
-	if s.concurrencyFault() {
+	if s.faults.Take(faultConcurrency) {
 		return nil, raise("TransactionRollbackError", "could not serialize access due to concurrent update\n")
 	}
 	s.mu.Lock()

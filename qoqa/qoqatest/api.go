@@ -36,13 +36,16 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string, b
 		return
 	}
 	s.mu.Lock()
-	status, retryAfter := s.failStatus, s.retryAfter
+	status, retryAfter, maintenanceAfter := s.failStatus, s.retryAfter, s.maintenanceRetryAfter
 	s.mu.Unlock()
 	switch {
 	case s.faults.Take(faultDrop):
 		fakeserver.HangUp(w)
 		return
 	case s.faults.Take(faultStatus):
+		if status == 0 {
+			status = s.nextStatus()
+		}
 		writeError(w, status, 0, "server", http.StatusText(status), nil)
 		return
 	case s.faults.Take(faultRateLimit):
@@ -50,6 +53,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string, b
 		writeError(w, http.StatusTooManyRequests, 0, "throttle", "too many requests", nil)
 		return
 	case s.faults.Take(faultMaintenance):
+		if maintenanceAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(maintenanceAfter))
+		}
 		writeError(w, http.StatusServiceUnavailable, 17, "maintenance", "QoQa is in maintenance", nil)
 		return
 	case s.faults.Take(faultErrorsIn200):
@@ -85,12 +91,25 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, path string, b
 		return
 	}
 
-	if s.faults.Take(faultCommitThenDrop) {
+	if s.faults.Take(faultCommitThenDrop) || isWrite(r.Method) && s.faults.Take(faultCommitThenDropWrite) {
 		s.route(&bufferedWriter{header: http.Header{}}, r, endpoint, idPart, body)
 		fakeserver.HangUp(w)
 		return
 	}
 	s.route(w, r, endpoint, idPart, body)
+}
+
+// isWrite reports whether a call of method creates or changes a record.
+func isWrite(method string) bool { return method == http.MethodPost || method == http.MethodPut }
+
+// nextStatus is the 5xx whose turn it is, when faults drawn by rate name
+// none: each of those the contract lists in turn.
+func (s *Server) nextStatus() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	statuses := []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout}
+	s.statusTurn++
+	return statuses[s.statusTurn%len(statuses)]
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request, endpoint, idPart string, body []byte) {

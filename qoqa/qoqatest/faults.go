@@ -13,7 +13,58 @@ const (
 	faultCommitThenDrop = "commit then drop"
 	faultErrorsIn200    = "errors in 200"
 	faultNotJSON        = "not JSON"
+	// faultCommitThenDropWrite is commit-then-drop drawn by rate: only
+	// creates and updates, the calls whose lost answer may double a record.
+	faultCommitThenDropWrite = "commit then drop a write"
 )
+
+// FaultRates are the shares (0 to 1) of API calls that fail each way, drawn
+// from a source seeded with Seed so that a run can be repeated: a test
+// that syncs much data under faults of every kind at once sets them with
+// SetFaultRates. The OAuth endpoints never fail.
+type FaultRates struct {
+	Seed uint64
+	// Status answers 500, 502, 503 or 504 with an error list.
+	Status float64
+	// Drop closes the connection without an answer, before doing anything.
+	Drop float64
+	// RateLimit answers 429 with a Retry-After of RetryAfter.
+	RateLimit float64
+	// Maintenance answers 503 with error code 17, and a Retry-After of
+	// RetryAfter when it is set (QoQa's 180 s apply otherwise).
+	Maintenance float64
+	// ErrorsIn200 answers 200 with an error list.
+	ErrorsIn200 float64
+	// CommitThenDrop does a create or an update, then closes the
+	// connection without an answer.
+	CommitThenDrop float64
+	// RetryAfter is the wait 429 and maintenance answers ask for [1 s].
+	RetryAfter time.Duration
+}
+
+// SetFaultRates makes shares of the API calls fail as r says, on top of
+// the faults armed by count; a zero FaultRates stops them.
+func (s *Server) SetFaultRates(r FaultRates) {
+	if r.RetryAfter <= 0 {
+		r.RetryAfter = time.Second
+	}
+	s.mu.Lock()
+	s.retryAfter = int(r.RetryAfter / time.Second)
+	s.maintenanceRetryAfter = s.retryAfter
+	s.mu.Unlock()
+	s.faults.Seed(r.Seed)
+	for kind, rate := range map[string]float64{
+		faultStatus: r.Status, faultDrop: r.Drop, faultRateLimit: r.RateLimit, faultMaintenance: r.Maintenance,
+		faultErrorsIn200: r.ErrorsIn200, faultCommitThenDropWrite: r.CommitThenDrop,
+	} {
+		s.faults.SetRate(kind, rate)
+	}
+}
+
+// InjectedFaults is how many API calls failed each way so far, by count or
+// by rate: "status", "drop", "rate limit", "maintenance", "errors in 200",
+// "commit then drop" and "commit then drop a write" (by rate).
+func (s *Server) InjectedFaults() map[string]int { return s.faults.Injected() }
 
 // Latency delays every API answer by d.
 func (s *Server) Latency(d time.Duration) { s.faults.SetLatency(d) }

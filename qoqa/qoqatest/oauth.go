@@ -48,7 +48,9 @@ func percentEncode(s string) string {
 	return b.String()
 }
 
-// parseAuthHeader reads `OAuth k="v", ...`.
+// parseAuthHeader reads `OAuth k="v", ...`. Names and values are
+// percent-encoded (RFC 5849 3.5.1), so both are decoded: oauth%5Fnonce is
+// oauth_nonce. A parameter sent twice is refused (RFC 5849 3.1).
 func parseAuthHeader(h string) (map[string]string, bool) {
 	rest, ok := strings.CutPrefix(h, "OAuth ")
 	if !ok {
@@ -60,13 +62,41 @@ func parseAuthHeader(h string) (map[string]string, bool) {
 		if !ok {
 			return nil, false
 		}
+		uk, err := url.PathUnescape(k)
+		if err != nil {
+			return nil, false
+		}
 		uv, err := url.PathUnescape(strings.Trim(v, `"`))
 		if err != nil {
 			return nil, false
 		}
-		out[k] = uv
+		if _, dup := out[uk]; dup {
+			return nil, false
+		}
+		out[uk] = uv
 	}
 	return out, true
+}
+
+// signedParam is one name=value pair of the signature base string.
+func signedParam(k, v string) [2]string { return [2]string{percentEncode(k), percentEncode(v)} }
+
+// timely reports whether ts, an oauth_timestamp, is a count of seconds
+// (digits only, as RFC 5849 3.3 and oauthlib want it) within window of
+// now, in the past or in the future.
+func timely(ts string, now time.Time, window time.Duration) bool {
+	if ts == "" || strings.Trim(ts, "0123456789") != "" {
+		return false
+	}
+	n, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return false
+	}
+	// Compare seconds, not time.Durations: a Duration saturates, and
+	// the distance to a timestamp near the ends of int64 would read as
+	// a small one.
+	secs := int64(window / time.Second)
+	return n >= now.Unix()-secs && n <= now.Unix()+secs
 }
 
 // verify checks a request's signature, timestamp and nonce; tokenSecret is
@@ -77,8 +107,11 @@ func (s *Server) verify(r *http.Request, body []byte, tokenSecret func(token str
 	if !ok || oauth["oauth_signature_method"] != "HMAC-SHA1" || oauth["oauth_consumer_key"] != s.opts.ConsumerKey {
 		return nil, false
 	}
-	ts, err := strconv.ParseInt(oauth["oauth_timestamp"], 10, 64)
-	if err != nil || absDuration(time.Since(time.Unix(ts, 0))) > s.opts.NonceWindow {
+	// RFC 5849 3.2: a version, when sent, is 1.0.
+	if v, ok := oauth["oauth_version"]; ok && v != "1.0" {
+		return nil, false
+	}
+	if !timely(oauth["oauth_timestamp"], time.Now(), s.opts.NonceWindow) {
 		return nil, false
 	}
 	secret, ok := tokenSecret(oauth["oauth_token"])
@@ -88,9 +121,15 @@ func (s *Server) verify(r *http.Request, body []byte, tokenSecret func(token str
 	// Parameters: the query, a form body, and the oauth ones but the
 	// signature and the realm.
 	var pairs [][2]string
+	// RFC 5849 3.5: the protocol parameters come by one way only, here
+	// the header; one in the query or the form too is refused, as oauthlib
+	// refuses it.
 	for k, vs := range r.URL.Query() {
+		if strings.HasPrefix(k, "oauth_") {
+			return nil, false
+		}
 		for _, v := range vs {
-			pairs = append(pairs, [2]string{percentEncode(k), percentEncode(v)})
+			pairs = append(pairs, signedParam(k, v))
 		}
 	}
 	// RFC 5849 3.4.1.3.1: a single-part form body is signed, whatever
@@ -101,14 +140,17 @@ func (s *Server) verify(r *http.Request, body []byte, tokenSecret func(token str
 			return nil, false
 		}
 		for k, vs := range form {
+			if strings.HasPrefix(k, "oauth_") {
+				return nil, false
+			}
 			for _, v := range vs {
-				pairs = append(pairs, [2]string{percentEncode(k), percentEncode(v)})
+				pairs = append(pairs, signedParam(k, v))
 			}
 		}
 	}
 	for k, v := range oauth {
 		if k != "oauth_signature" && k != "realm" {
-			pairs = append(pairs, [2]string{percentEncode(k), percentEncode(v)})
+			pairs = append(pairs, signedParam(k, v))
 		}
 	}
 	slices.SortFunc(pairs, func(a, b [2]string) int {
@@ -150,13 +192,6 @@ func (s *Server) verify(r *http.Request, body []byte, tokenSecret func(token str
 	}
 	s.nonces[nonce] = now
 	return oauth, true
-}
-
-func absDuration(d time.Duration) time.Duration {
-	if d < 0 {
-		return -d
-	}
-	return d
 }
 
 func randomHex(n int) string {

@@ -60,8 +60,12 @@ type Server struct {
 	calls         map[string]int
 
 	faults     fakeserver.Faults
-	failStatus int // the status of FailStatus
+	failStatus int // the status of FailStatus; zero takes turns among the 5xx
+	statusTurn int // the 5xx whose turn it is
 	retryAfter int // the Retry-After of RateLimit, in seconds
+	// maintenanceRetryAfter is the Retry-After of a maintenance in
+	// seconds; zero sends none.
+	maintenanceRetryAfter int
 }
 
 type stored struct {

@@ -5,16 +5,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-	"github.com/riverqueue/river/rivermigrate"
 
 	"github.com/qoqasync/qoqasync/binding"
 	"github.com/qoqasync/qoqasync/internal/sqlstore"
+	"github.com/qoqasync/qoqasync/riverqueue"
 )
 
 // DB is one PostgreSQL database that holds everything the processes of a
@@ -98,7 +97,7 @@ func Open(ctx context.Context, url, backend string) (*DB, error) {
 	return d, nil
 }
 
-// migrateRiverLocked runs migrateRiver under a session advisory lock, held
+// migrateRiverLocked runs riverqueue.Migrate under a session advisory lock, held
 // on a connection of its own: River's migrator reads the applied versions
 // and then applies each missing one in its own transaction, so two
 // processes opening a new database at once would both apply the first one.
@@ -111,25 +110,13 @@ func (d *DB) migrateRiverLocked(ctx context.Context) error {
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(riverMigrationLockKey)); err != nil {
 		return fmt.Errorf("lock: %w", err)
 	}
-	migrateErr := migrateRiver(ctx, d.driver)
+	migrateErr := riverqueue.Migrate(ctx, d.driver, "")
 	if _, err := conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(riverMigrationLockKey)); err != nil {
 		// A connection that may still hold the lock goes back to no pool.
 		conn.Conn().Close(context.WithoutCancel(ctx))
 		return errors.Join(migrateErr, fmt.Errorf("unlock: %w", err))
 	}
 	return migrateErr
-}
-
-// migrateRiver applies River's migrations that the database lacks. It
-// stands for riverqueue.Migrate, which takes its place once package
-// riverqueue is in.
-func migrateRiver(ctx context.Context, driver *riverpgxv5.Driver) error {
-	m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: slog.Default()})
-	if err != nil {
-		return err
-	}
-	_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
-	return err
 }
 
 func isUnique(err error) bool {

@@ -5,17 +5,16 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"time"
 
 	"github.com/riverqueue/river/riverdriver/riversqlite"
-	"github.com/riverqueue/river/rivermigrate"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/qoqasync/qoqasync/binding"
 	"github.com/qoqasync/qoqasync/internal/sqlstore"
+	"github.com/qoqasync/qoqasync/riverqueue"
 )
 
 // DB is one SQLite file that holds everything a process keeps: the bindings
@@ -77,23 +76,11 @@ func open(ctx context.Context, db *sql.DB, backend string) (*DB, error) {
 		return nil, err
 	}
 	driver := riversqlite.New(db)
-	if err := retryBusy(ctx, func(ctx context.Context) error { return migrateRiver(ctx, driver) }); err != nil {
+	if err := retryBusy(ctx, func(ctx context.Context) error { return riverqueue.Migrate(ctx, driver, "") }); err != nil {
 		store.Close()
 		return nil, fmt.Errorf("store/sqlite: River's migrations: %w", err)
 	}
 	return &DB{bindings: store, db: db, driver: driver}, nil
-}
-
-// migrateRiver applies River's migrations that the file lacks. It stands
-// for riverqueue.Migrate, which takes its place once package riverqueue is
-// in.
-func migrateRiver(ctx context.Context, driver *riversqlite.Driver) error {
-	m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: slog.Default()})
-	if err != nil {
-		return err
-	}
-	_, err = m.Migrate(ctx, rivermigrate.DirectionUp, nil)
-	return err
 }
 
 // retryBusy runs fn until it succeeds, fails otherwise than busy, or has

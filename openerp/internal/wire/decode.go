@@ -15,8 +15,23 @@ import (
 // and <value/> as nil, which makes OpenERP's "" look like no value at all.
 // XML-RPC says a value without a type is a string, so both are "".
 
+// MaxDepth is how deep arrays and structs may nest in a decoded value.
+// OpenERP's answers and calls nest a few levels (a many2one pair in a
+// record in a list, a domain, x2many commands); without a bound, a
+// document of opening tags alone grows the decoder's stack by some 340
+// bytes a level, and the 64 MiB that the client accepts would exhaust
+// Go's 1 GB stack: a fatal error that no recover catches.
+const MaxDepth = 100
+
+// ErrTooDeep is wrapped by the error of a value nested past MaxDepth.
+var ErrTooDeep = errors.New("value nested too deep")
+
 // decoder reads XML-RPC values from a stream of XML tokens.
-type decoder struct{ x *xml.Decoder }
+type decoder struct {
+	x *xml.Decoder
+	// depth is how many arrays and structs hold the value being read.
+	depth int
+}
 
 func newDecoder(body []byte) *decoder {
 	return &decoder{x: xml.NewDecoder(bytes.NewReader(body))}
@@ -128,9 +143,15 @@ func (d *decoder) value() (any, error) {
 // typed reads the content of a typed value through the type's end element.
 func (d *decoder) typed(typ string) (any, error) {
 	switch typ {
-	case "struct":
-		return d.structValue()
-	case "array":
+	case "struct", "array":
+		if d.depth >= MaxDepth {
+			return nil, fmt.Errorf("<%s>: %w (over %d levels)", typ, ErrTooDeep, MaxDepth)
+		}
+		d.depth++
+		defer func() { d.depth-- }()
+		if typ == "struct" {
+			return d.structValue()
+		}
 		return d.arrayValue()
 	case "nil":
 		return nil, d.end("nil")

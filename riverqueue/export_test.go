@@ -1,0 +1,5 @@
+package riverqueue_test
+
+import "github.com/jackc/pgx/v5"
+
+type pgxTx = pgx.Tx
