@@ -283,7 +283,7 @@ func (f *ExportFlow) importedFrom(rec Record) (string, bool) {
 // retry create a second record once the remote's idempotency window has
 // passed.
 func (f *ExportFlow) create(ctx context.Context, localID string, values map[string]any) (Binding, func(), error) {
-	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, f.Model, "create "+f.Model+" for local "+localID, func(ctx context.Context) (bool, error) {
+	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, KindExport, f.Model, "create "+f.Model+" for local "+localID, func(ctx context.Context) (bool, error) {
 		_, bound, err := lookup(f.Binder.ByLocal(ctx, f.Model, localID))
 		return bound, err
 	})
@@ -329,7 +329,7 @@ func (f *ExportFlow) recreate(ctx context.Context, rec Record, b Binding, values
 			return Binding{}, nil, err
 		}
 	}
-	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, f.Model, "create "+f.Model+" again for local "+b.LocalID, nil)
+	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, KindExport, f.Model, "create "+f.Model+" again for local "+b.LocalID, nil)
 	if err != nil {
 		return Binding{}, nil, err
 	}
@@ -353,7 +353,7 @@ func (f *ExportFlow) exportDependencies(ctx context.Context, rec Record) error {
 	}
 	deps, err := f.Dependencies(ctx, rec)
 	if err == nil {
-		err = syncDependencies(ctx, deps, "", f.Binder.ByLocal, func(ctx context.Context, model, id string) error {
+		err = syncDependencies(ctx, deps, "", f.Binder.ByLocal, func(ctx context.Context, model, id string, _ bool) error {
 			return f.DependencyExporter.ExportDependency(ctx, model, id, ExportOptions{})
 		})
 	}

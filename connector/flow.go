@@ -120,7 +120,7 @@ func bindFailure(err error) error {
 // the one a caller up their own chain is exporting.
 func syncDependencies(ctx context.Context, deps []Dependency, dir Direction,
 	byID func(ctx context.Context, model, id string) (Binding, error),
-	sync func(ctx context.Context, model, id string) error) error {
+	sync func(ctx context.Context, model, id string, always bool) error) error {
 	for _, d := range deps {
 		if !d.Always {
 			b, bound, err := lookup(byID(ctx, d.Model, d.ID))
@@ -134,7 +134,7 @@ func syncDependencies(ctx context.Context, deps []Dependency, dir Direction,
 				continue
 			}
 		}
-		err := sync(ctx, d.Model, d.ID)
+		err := sync(ctx, d.Model, d.ID, d.Always)
 		var nothing *NothingToDoError
 		if err != nil && !errors.As(err, &nothing) {
 			return fmt.Errorf("dependency %s %s: %w", d.Model, d.ID, err)
@@ -179,12 +179,14 @@ func waitForWrite(b Binding, job string) error {
 // lockCreate takes, for a model synced both ways, the per-model lock under
 // which the import and the export create record pairs, then checks with
 // bound that the pair is still unbound: the other direction may have bound
-// it while this flow waited. A model synced one way takes no lock.
-func lockCreate(ctx context.Context, l Locker, twoWay bool, model, job string, bound func(context.Context) (bool, error)) (context.Context, func(), error) {
+// it while this flow waited. A model synced one way takes no lock. What it
+// keeps apart is an import's create from an export's (see SharedLocker and
+// lockCreates).
+func lockCreate(ctx context.Context, l Locker, twoWay bool, kind Kind, model, job string, bound func(context.Context) (bool, error)) (context.Context, func(), error) {
 	if !twoWay {
 		return ctx, func() {}, nil
 	}
-	ctx, unlock, err := lockFor(ctx, lockerOr(l), createKey(model), job)
+	ctx, unlock, err := lockCreates(ctx, lockerOr(l), kind, model, job)
 	if err != nil {
 		return nil, nil, err
 	}

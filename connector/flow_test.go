@@ -556,3 +556,92 @@ func TestDependencyStoppedAfterItsCreateIsImportedAgain(t *testing.T) {
 	assert.Empty(t, cb.Writing, "the customer's import was done again, to its end")
 	assert.Equal(t, 1, localPartners.Len(), "and found its record instead of making another")
 }
+
+func TestJobReadsEachRemoteRecordOnce(t *testing.T) {
+	t.Parallel()
+	c := newClock()
+	binder := binding.NewMemory()
+	remoteCustomers := &connectortest.Adapter{Name: "qoqa customer", Clock: c.Now}
+	deps := importers{}
+	deps["customer"] = &connector.ImportFlow{Model: "customer", Remote: remoteCustomers, Local: &connectortest.Adapter{Name: "res.partner", Clock: c.Now},
+		Binder: binder, Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("name", "name")}}}
+	remoteOrders := &connectortest.Adapter{Name: "qoqa order", Clock: c.Now}
+	var names []any
+	orders := &connector.ImportFlow{Model: "order", Remote: remoteOrders, Local: &connectortest.Adapter{Name: "sale.order", Clock: c.Now},
+		Binder: binder, DependencyImporter: deps,
+		Dependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+			id, err := connector.ID(rec.Fields["customer_id"])
+			return []connector.Dependency{{Model: "customer", ID: id, Always: true}}, err
+		},
+		Mapper: connector.Mapping{Rules: []connector.Rule{connector.Compute("note", func(ctx context.Context, mc *connector.MapContext) (any, error) {
+			id, _ := connector.ID(mc.Record.Fields["customer_id"])
+			cust, err := connector.ReadOnce(ctx, "customer", remoteCustomers, id)
+			names = append(names, cust.Fields["name"])
+			return cust.Fields["name"], err
+		})}}}
+
+	ctx := context.Background()
+	cust := remoteCustomers.Put(connector.Record{Fields: map[string]any{"name": "Ada"}})
+	order := remoteOrders.Put(connector.Record{Fields: map[string]any{"customer_id": cust}})
+	require.NoError(t, orders.Import(ctx, order, connector.ImportOptions{}))
+	assert.Equal(t, 1, remoteCustomers.Calls("Read"), "the customer's import read it; the order's mapping got that read")
+
+	remoteCustomers.Put(connector.Record{ID: cust, Fields: map[string]any{"name": "Ada L."}})
+	require.NoError(t, orders.Import(ctx, order, connector.ImportOptions{Force: true}))
+	assert.Equal(t, 2, remoteCustomers.Calls("Read"), "another job reads it anew")
+	assert.Equal(t, []any{"Ada", "Ada L."}, names)
+
+	_, err := connector.ReadOnce(ctx, "customer", remoteCustomers, cust)
+	require.NoError(t, err)
+	assert.Equal(t, 3, remoteCustomers.Calls("Read"), "outside a job, every call reads")
+}
+
+func TestDependencyImportedMeanwhileIsNotReadAgain(t *testing.T) {
+	t.Parallel()
+	c := newClock()
+	ctx := context.Background()
+	binder := binding.NewMemory()
+	remoteCustomers := &connectortest.Adapter{Name: "qoqa customer", Clock: c.Now}
+	cust := remoteCustomers.Put(connector.Record{Fields: map[string]any{"name": "Ada"}})
+	// Another job holds the customer's lock; when this job finds it busy,
+	// that job binds the customer and lets go.
+	lock := &handOver{}
+	other, ok, err := lock.TryLock(ctx, "customer remote "+cust)
+	require.NoError(t, err)
+	require.True(t, ok)
+	lock.onBusy = func() {
+		assert.NoError(t, binder.Bind(ctx, connector.Binding{Model: "customer", RemoteID: cust, LocalID: "7", SyncedAt: c.Now()}))
+		other()
+	}
+	deps := importers{}
+	deps["customer"] = &connector.ImportFlow{Model: "customer", Remote: remoteCustomers, Local: &connectortest.Adapter{Name: "res.partner", Clock: c.Now},
+		Binder: binder, Locker: lock, Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("name", "name")}}}
+	remoteOrders := &connectortest.Adapter{Name: "qoqa order", Clock: c.Now}
+	orders := &connector.ImportFlow{Model: "order", Remote: remoteOrders, Local: &connectortest.Adapter{Name: "sale.order", Clock: c.Now},
+		Binder: binder, Locker: lock, DependencyImporter: deps,
+		Dependencies: func(ctx context.Context, rec connector.Record) ([]connector.Dependency, error) {
+			return []connector.Dependency{{Model: "customer", ID: cust}}, nil
+		},
+		Mapper: connector.Mapping{Rules: []connector.Rule{connector.Field("customer_id", "partner_id", connector.Bound("customer"))}}}
+	order := remoteOrders.Put(connector.Record{Fields: map[string]any{"customer_id": cust}})
+
+	require.NoError(t, orders.Import(ctx, order, connector.ImportOptions{}))
+	assert.Zero(t, remoteCustomers.Calls("Read"), "the customer, bound meanwhile, was read again")
+	ob, err := binder.ByRemote(ctx, "order", order)
+	require.NoError(t, err)
+	assert.NotEmpty(t, ob.LocalID)
+}
+
+type handOver struct {
+	connector.KeyLock
+	once   sync.Once
+	onBusy func()
+}
+
+func (h *handOver) TryLock(ctx context.Context, key string) (func(), bool, error) {
+	unlock, ok, err := h.KeyLock.TryLock(ctx, key)
+	if err == nil && !ok && h.onBusy != nil {
+		h.once.Do(h.onBusy)
+	}
+	return unlock, ok, err
+}

@@ -19,6 +19,13 @@ type Importer interface {
 type ImportOptions struct {
 	// Force imports the record even when its binding says it is up to date.
 	Force bool `json:"force,omitempty"`
+	// Unbound imports the record only if it is still unbound, bound to a
+	// record deleted remotely, or left half-imported (its import write still
+	// marked under way), once the flow holds its lock: the import
+	// of a dependency that another job imported while this one waited for
+	// the lock ends there, without reading the record again. The flows
+	// set it for the dependencies they sync; it is never a job's argument.
+	Unbound bool `json:"-"`
 }
 
 // DependencyImporter imports a record of another model synchronously, for
@@ -60,9 +67,10 @@ type ImportFlow struct {
 	// TwoWay says that the model is also exported. The flow then reads the
 	// local record back after writing it, so that the export knows the
 	// write for its own and does not send it back, and it creates under a
-	// lock per model that the export takes too, so that a record is never
-	// created by both at once. A backend sets it when a model has both
-	// mappers.
+	// lock per model that keeps its creates apart from the export's, so
+	// that a record is never created by both at once (the imports' creates
+	// run at once with a SharedLocker). A backend sets it when a model has
+	// both mappers.
 	TwoWay bool
 	// OnMissing says what to do when the local record of a binding was
 	// deleted; zero means RecreateMissing.
@@ -96,7 +104,17 @@ func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOpt
 	}
 	defer unlock()
 
-	rec, err := f.Remote.Read(ctx, remoteID)
+	if opts.Unbound {
+		b, bound, err := lookup(f.Binder.ByRemote(ctx, f.Model, remoteID))
+		if err != nil {
+			return fmt.Errorf("import %s %s: %w", f.Model, remoteID, err)
+		}
+		if bound && b.RemoteState != RemoteDeleted && b.Writing != Import {
+			return NothingToDo("%s %s was imported by another job meanwhile", f.Model, remoteID)
+		}
+	}
+	ctx = withJobReads(ctx)
+	rec, err := ReadOnce(ctx, f.Model, f.Remote, remoteID)
 	if errors.Is(err, ErrNotFound) {
 		return NothingToDo("%s %s no longer exists remotely", f.Model, remoteID)
 	}
@@ -229,7 +247,7 @@ func (f *ImportFlow) mapRecord(ctx context.Context, rec Record, create bool) (ma
 // lost the answer or the binding is found by its reference instead of made
 // twice.
 func (f *ImportFlow) create(ctx context.Context, rec Record, values map[string]any) (Binding, bool, error) {
-	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, f.Model, "create "+f.Model+" for remote "+rec.ID, func(ctx context.Context) (bool, error) {
+	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, KindImport, f.Model, "create "+f.Model+" for remote "+rec.ID, func(ctx context.Context) (bool, error) {
 		_, bound, err := lookup(f.Binder.ByRemote(ctx, f.Model, rec.ID))
 		return bound, err
 	})
@@ -317,7 +335,7 @@ func (f *ImportFlow) recreate(ctx context.Context, rec Record, b Binding) (Bindi
 	if err != nil {
 		return Binding{}, err
 	}
-	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, f.Model, "create "+f.Model+" again for remote "+rec.ID, nil)
+	ctx, unlock, err := lockCreate(ctx, f.Locker, f.TwoWay, KindImport, f.Model, "create "+f.Model+" again for remote "+rec.ID, nil)
 	if err != nil {
 		return Binding{}, err
 	}
@@ -342,8 +360,8 @@ func (f *ImportFlow) importDependencies(ctx context.Context, rec Record) error {
 	}
 	deps, err := f.Dependencies(ctx, rec)
 	if err == nil {
-		err = syncDependencies(ctx, deps, Import, f.Binder.ByRemote, func(ctx context.Context, model, id string) error {
-			return f.DependencyImporter.ImportDependency(ctx, model, id, ImportOptions{})
+		err = syncDependencies(ctx, deps, Import, f.Binder.ByRemote, func(ctx context.Context, model, id string, always bool) error {
+			return f.DependencyImporter.ImportDependency(ctx, model, id, ImportOptions{Unbound: !always})
 		})
 	}
 	if err != nil {

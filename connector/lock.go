@@ -26,10 +26,34 @@ type Locker interface {
 	TryLock(ctx context.Context, key string) (unlock func(), ok bool, err error)
 }
 
-// KeyLock is the in-process Locker. Its zero value is ready.
+// SharedLocker is a Locker that can also grant a lock to many holders at
+// once while no one holds it alone: a reader-writer lock. The flows use it
+// for the create lock of a model synced both ways, which must keep an
+// import's create from an export's (see ImportFlow.TwoWay), but not two
+// imports' nor two exports' creates from each other: each holds its own
+// pair's lock, so two never create the same pair, and the Binder refuses
+// a double adoption. With it, the creates of one direction run at once;
+// with a Locker that lacks it, every create of the model takes the lock
+// alone: as correct, but one at a time, each waiting for the others'
+// network calls. A lock shared by processes implements it with
+// PostgreSQL's pg_try_advisory_lock_shared.
+//
+// A direction enters while the other holds its creates (see lockCreates),
+// so that a steady stream of one direction's creates can keep the other's
+// waiting; that one then retries later, as for any busy lock.
+type SharedLocker interface {
+	Locker
+	// TryLockShared takes the lock of key shared with its other shared
+	// holders, or reports that a holder has it alone.
+	TryLockShared(ctx context.Context, key string) (unlock func(), ok bool, err error)
+}
+
+// KeyLock is the in-process Locker, and a SharedLocker. Its zero value is
+// ready.
 type KeyLock struct {
-	mu   sync.Mutex
-	held map[string]struct{}
+	mu     sync.Mutex
+	held   map[string]struct{}
+	shared map[string]int // holders of a lock taken shared
 }
 
 // TryLock implements Locker.
@@ -42,18 +66,44 @@ func (l *KeyLock) TryLock(ctx context.Context, key string) (func(), bool, error)
 	if l.held == nil {
 		l.held = map[string]struct{}{}
 	}
-	if _, busy := l.held[key]; busy {
+	if _, busy := l.held[key]; busy || l.shared[key] > 0 {
 		return nil, false, nil
 	}
 	l.held[key] = struct{}{}
+	return l.release(func() { delete(l.held, key) }), true, nil
+}
+
+// TryLockShared implements SharedLocker.
+func (l *KeyLock) TryLockShared(ctx context.Context, key string) (func(), bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, busy := l.held[key]; busy {
+		return nil, false, nil
+	}
+	if l.shared == nil {
+		l.shared = map[string]int{}
+	}
+	l.shared[key]++
+	return l.release(func() {
+		if l.shared[key]--; l.shared[key] == 0 {
+			delete(l.shared, key)
+		}
+	}), true, nil
+}
+
+// release is the unlock of a lock: free runs once, under l.mu.
+func (l *KeyLock) release(free func()) func() {
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			l.mu.Lock()
-			delete(l.held, key)
+			free()
 			l.mu.Unlock()
 		})
-	}, true, nil
+	}
 }
 
 // The lock keys of the flows. A pair is keyed by its remote ID whenever it is
@@ -128,13 +178,53 @@ func (h *heldLock) chain() []string {
 // when the lock is held by its own call chain. The returned context carries
 // the lock, for the dependencies synced under it.
 func lockFor(ctx context.Context, l Locker, key, job string) (context.Context, func(), error) {
+	return lockWith(ctx, l.TryLock, key, job)
+}
+
+// lockCreates takes the create lock of model for a flow of kind (import or
+// export). With a SharedLocker, each direction has a key that its creates
+// hold shared: a create takes its own direction's key shared, then checks
+// that no create of the other direction holds that one's (taking it alone
+// and letting it go at once), else lets go and tries again. Two creates of
+// opposite directions never both pass: the later one to take its own key
+// finds the earlier one's taken. Without a SharedLocker, every create takes
+// the model's one key alone.
+func lockCreates(ctx context.Context, l Locker, kind Kind, model, job string) (context.Context, func(), error) {
+	s, ok := l.(SharedLocker)
+	if !ok {
+		return lockFor(ctx, l, createKey(model), job)
+	}
+	own, other := createKey(model)+" by "+string(KindImport), createKey(model)+" by "+string(KindExport)
+	if kind != KindImport {
+		own, other = other, own
+	}
+	return lockWith(ctx, func(ctx context.Context, key string) (func(), bool, error) {
+		unlock, ok, err := s.TryLockShared(ctx, key)
+		if err != nil || !ok {
+			return nil, false, err
+		}
+		free, ok, err := s.TryLock(ctx, other)
+		if err != nil || !ok {
+			unlock()
+			return nil, false, err
+		}
+		free()
+		return unlock, true, nil
+	}, own, job)
+}
+
+// tryLock is a Locker's TryLock, or a SharedLocker's TryLockShared.
+type tryLock func(ctx context.Context, key string) (unlock func(), ok bool, err error)
+
+// lockWith is lockFor, taking the lock with try.
+func lockWith(ctx context.Context, try tryLock, key, job string) (context.Context, func(), error) {
 	held, _ := ctx.Value(heldLockKey{}).(*heldLock)
 	for h := held; h != nil; h = h.parent {
 		if h.key == key {
 			return nil, nil, Permanent(&CycleError{Chain: append(held.chain(), job)})
 		}
 	}
-	unlock, ok, err := tryLockFor(ctx, l, key, lockWait)
+	unlock, ok, err := tryLockFor(ctx, try, key, lockWait)
 	if err != nil {
 		return nil, nil, Retryable(fmt.Errorf("%s: lock %s: %w", job, key, err))
 	}
@@ -148,11 +238,11 @@ func lockFor(ctx context.Context, l Locker, key, job string) (context.Context, f
 // backing off from 1 ms, so that a lock held for a few calls is taken as
 // soon as it is free. It never waits for a lock it cannot get: two jobs
 // that each hold what the other wants both give up within wait.
-func tryLockFor(ctx context.Context, l Locker, key string, wait time.Duration) (func(), bool, error) {
+func tryLockFor(ctx context.Context, try tryLock, key string, wait time.Duration) (func(), bool, error) {
 	deadline := time.Now().Add(wait)
 	pause := time.Millisecond
 	for {
-		unlock, ok, err := l.TryLock(ctx, key)
+		unlock, ok, err := try(ctx, key)
 		if err != nil || ok {
 			return unlock, ok, err
 		}

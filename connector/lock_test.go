@@ -142,6 +142,38 @@ func TestImportAndExportNeverBothCreateOnePair(t *testing.T) {
 	})
 }
 
+// Two imports, or two exports, of a model synced both ways create at once:
+// the create lock keeps an import's create from an export's, not from
+// another of its direction, whose network calls it would otherwise wait
+// for.
+func TestCreatesOfOneDirectionRunAtOnce(t *testing.T) {
+	t.Parallel()
+	t.Run("imports", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t)
+		first := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Lamp", "price": 100}})
+		second := w.remote.Put(connector.Record{Fields: map[string]any{"name": "Desk", "price": 200}})
+		var during error
+		var once sync.Once
+		w.local.OnReturn("Create", func() { once.Do(func() { during = w.importIt(t, second) }) })
+		require.NoError(t, w.importIt(t, first))
+		require.NoError(t, during, "the second import waited for the first one's create")
+		assert.Equal(t, 2, w.local.Len())
+	})
+	t.Run("exports", func(t *testing.T) {
+		t.Parallel()
+		w := newWorld(t)
+		first := w.local.Put(connector.Record{Fields: map[string]any{"name": "Lamp", "list_price": 1.0}})
+		second := w.local.Put(connector.Record{Fields: map[string]any{"name": "Desk", "list_price": 2.0}})
+		var during error
+		var once sync.Once
+		w.remote.OnReturn("Create", func() { once.Do(func() { during = w.export(t, second) }) })
+		require.NoError(t, w.export(t, first))
+		require.NoError(t, during, "the second export waited for the first one's create")
+		assert.Equal(t, 2, w.remote.Len())
+	})
+}
+
 // An OpenERP record created by an import whose binding is lost (a crash
 // before the bind) is not exported as a new record: the import's retry finds
 // and binds it.

@@ -64,7 +64,10 @@ func BenchmarkExportCalls(b *testing.B) {
 			return n, n * (langs + 1)
 		}},
 		{name: "variation", models: []string{"variation"}, seed: func(w *world) (int, int) {
+			// QoQa gets a product with its first variation: the template
+			// goes with a variant of its own, then the variants measured.
 			tmpl := w.erp.Seed("product.template", map[string]any{"name": "Lampe"})[0]
+			w.erp.Seed("product.product", map[string]any{"name": "Lampe", "product_tmpl_id": tmpl, "default_code": "LAMP-FIRST"})
 			w.exportNow("product", tmpl)
 			for i := range n {
 				w.erp.Seed("product.product", map[string]any{"name": "Lampe", "product_tmpl_id": tmpl, "default_code": fmt.Sprint("LAMP-", i)})

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"strconv"
-	"sync"
 
 	"github.com/qoqasync/qoqasync/adapter"
 	"github.com/qoqasync/qoqasync/backend"
@@ -53,7 +52,7 @@ const orderCancel = "qoqav1:cancel"
 func orderImport(e *env) backend.Components {
 	f := func(name string) string { return e.field("order", name) }
 	local := e.local("order")
-	products := &codeProducts{oc: e.sys.OpenERP, model: e.localModel("variation"), field: e.field("variation", "default_code"), codes: e.lineProducts(), ids: map[string]int64{}}
+	products := &codeProducts{oc: e.sys.OpenERP, model: e.localModel("variation"), field: e.field("variation", "default_code"), codes: e.lineProducts()}
 	return backend.Components{
 		Local: orderSale{local},
 		ImportMapper: cancelledOrders{local: local, Mapper: connector.Mapping{Model: "order", Rules: []connector.Rule{
@@ -156,8 +155,7 @@ type codeProducts struct {
 	model, field string
 	codes        map[string]string // item type -> default_code
 
-	mu  sync.Mutex
-	ids map[string]int64
+	ids lookups
 }
 
 // product returns the product of the lines of item type typ.
@@ -166,23 +164,17 @@ func (p *codeProducts) product(ctx context.Context, typ string) (int64, error) {
 	if !ok {
 		return 0, fmt.Errorf("unknown item type %q (product, shipping, discount, voucher or service)", typ)
 	}
-	// The lock is held through the look-up, so that jobs that need the
-	// same product at once ask for it once; there are few of them.
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if id, known := p.ids[code]; known {
-		return id, nil
-	}
-	// Archived too: such a product is often hidden from the sales menus.
-	ids, err := p.oc.Search(ctx, p.model, openerp.Where(p.field, "=", code), openerp.SearchOptions{Limit: 1, Context: openerp.Context{"active_test": false}})
-	if err != nil {
-		return 0, adapter.OpenERPDecision(err)
-	}
-	if len(ids) == 0 {
-		return 0, fmt.Errorf("no product has the default_code %q that the lines of %s items use: create it, or name another in qoqav1.Options.LineProducts", code, typ)
-	}
-	p.ids[code] = ids[0]
-	return ids[0], nil
+	return p.ids.get(ctx, code, func(ctx context.Context) (int64, error) {
+		// Archived too: such a product is often hidden from the sales menus.
+		ids, err := p.oc.Search(ctx, p.model, openerp.Where(p.field, "=", code), openerp.SearchOptions{Limit: 1, Context: openerp.Context{"active_test": false}})
+		if err != nil {
+			return 0, adapter.OpenERPDecision(err)
+		}
+		if len(ids) == 0 {
+			return 0, fmt.Errorf("no product has the default_code %q that the lines of %s items use: create it, or name another in qoqav1.Options.LineProducts", code, typ)
+		}
+		return ids[0], nil
+	})
 }
 
 // lines maps the order's items to the commands that create its lines: (5,)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/qoqasync/qoqasync/adapter"
 	"github.com/qoqasync/qoqasync/backend"
@@ -239,7 +238,7 @@ var addressTypes = map[string]string{
 // partner, the country found by its ISO code.
 func addressImport(e *env) backend.Components {
 	f := func(name string) string { return e.field("address", name) }
-	countries := &countryCodes{oc: e.sys.OpenERP, ids: map[string]int64{}}
+	countries := &countryCodes{oc: e.sys.OpenERP}
 	return backend.Components{
 		ImportMapper: connector.Mapping{Model: "address", Rules: []connector.Rule{
 			connector.Field("customer_id", f("parent_id"), customerPartnerOf(e.remote("customer"))),
@@ -291,8 +290,7 @@ func partnerLang(ctx context.Context, mc *connector.MapContext, v any) (any, err
 // code once per process: countries do not change while a sync runs.
 type countryCodes struct {
 	oc  *openerp.Client
-	mu  sync.Mutex
-	ids map[string]int64
+	ids lookups
 }
 
 // convert is the Converter of an ISO code into a res.country ID. An empty
@@ -307,20 +305,18 @@ func (c *countryCodes) convert(ctx context.Context, mc *connector.MapContext, v 
 	if code == "" {
 		return nil, nil
 	}
-	// The lock is held through the look-up, so that jobs that need the
-	// same country at once ask for it once; there are few countries.
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if id, known := c.ids[code]; known {
-		return id, nil
-	}
-	ids, err := c.oc.Search(ctx, "res.country", openerp.Where("code", "=", code), openerp.SearchOptions{Limit: 1})
+	id, err := c.ids.get(ctx, code, func(ctx context.Context) (int64, error) {
+		ids, err := c.oc.Search(ctx, "res.country", openerp.Where("code", "=", code), openerp.SearchOptions{Limit: 1})
+		if err != nil {
+			return 0, adapter.OpenERPDecision(err)
+		}
+		if len(ids) == 0 {
+			return 0, fmt.Errorf("OpenERP has no country with the code %q", code)
+		}
+		return ids[0], nil
+	})
 	if err != nil {
-		return nil, adapter.OpenERPDecision(err)
+		return nil, err
 	}
-	if len(ids) == 0 {
-		return nil, fmt.Errorf("OpenERP has no country with the code %q", code)
-	}
-	c.ids[code] = ids[0]
-	return ids[0], nil
+	return id, nil
 }

@@ -143,7 +143,7 @@ func (e *env) templateFinder(model string) func(ctx context.Context, ref string,
 		if !ok || m != model || gen != 0 {
 			return nil, fmt.Errorf("%q is no reference of a %s: %w", ref, model, connector.ErrNotFound)
 		}
-		rec, err := products.Read(ctx, id)
+		rec, err := connector.ReadOnce(ctx, model, products, id) // the product's import read it
 		if err != nil {
 			return nil, fmt.Errorf("read %s %s for its variations: %w", model, id, err)
 		}
@@ -154,7 +154,9 @@ func (e *env) templateFinder(model string) func(ctx context.Context, ref string,
 			if err != nil || vid == "" {
 				continue
 			}
-			variation, err := variations.Read(ctx, vid)
+			// The variation whose import imports this product read it, and
+			// the other variations' imports in this job will read it.
+			variation, err := connector.ReadOnce(ctx, "variation", variations, vid)
 			if errors.Is(err, connector.ErrNotFound) {
 				continue
 			}

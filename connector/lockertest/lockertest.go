@@ -20,6 +20,9 @@
 //   - unlock frees the key; calling it again does nothing, even once
 //     another holder has taken the key.
 //   - A cancelled context fails TryLock with its error and takes nothing.
+//   - A connector.SharedLocker grants a key to many shared holders at once,
+//     and to one holder alone only while no one holds it either way (a
+//     Locker without TryLockShared skips this case: it has none).
 package lockertest
 
 import (
@@ -54,6 +57,7 @@ func Run(t *testing.T, newLockers Factory) {
 		{"UnlockTwiceDoesNothing", testUnlockTwice},
 		{"CancelledContextTakesNothing", testCancelled},
 		{"OneHolderAtATime", testOneHolderAtATime},
+		{"SharedHoldersExcludeAlone", testShared},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -174,4 +178,47 @@ func testOneHolderAtATime(t *testing.T, a, b connector.Locker) {
 	}
 	wg.Wait()
 	assert.Equal(t, int32(1), maxHolders.Load(), "holders of one key at once")
+}
+
+func testShared(t *testing.T, a, b connector.Locker) {
+	sa, okA := a.(connector.SharedLocker)
+	sb, okB := b.(connector.SharedLocker)
+	if !okA || !okB {
+		return // no shared locks to check: the flows take such a Locker's lock alone
+	}
+	ctx := context.Background()
+	take := func(l connector.SharedLocker, key string, shared bool) (func(), bool) {
+		t.Helper()
+		try := l.TryLock
+		if shared {
+			try = l.TryLockShared
+		}
+		unlock, ok, err := try(ctx, key)
+		require.NoError(t, err)
+		return unlock, ok
+	}
+	for _, tc := range []struct {
+		name                      string
+		firstShared, secondShared bool
+		want                      bool
+	}{
+		{"alone, then alone", false, false, false},
+		{"alone, then shared", false, true, false},
+		{"shared, then alone", true, false, false},
+		{"shared, then shared", true, true, true},
+	} {
+		key := Key(t, tc.name)
+		unlock, ok := take(sa, key, tc.firstShared)
+		require.True(t, ok, "%s: the first holder takes a free key", tc.name)
+		second, ok := take(sb, key, tc.secondShared)
+		assert.Equal(t, tc.want, ok, tc.name)
+		if ok {
+			second()
+			second() // twice is once
+		}
+		unlock()
+		again, ok := take(sb, key, false)
+		require.True(t, ok, "%s: the key is free once every holder let it go", tc.name)
+		again()
+	}
 }

@@ -48,6 +48,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	vouchers := fs.Int("vouchers", 20, "OpenERP vouchers to export")
 	faults := fs.Bool("faults", true, "inject lost answers, throttling, 5xx and concurrency faults")
 	dbPath := fs.String("db", "", "SQLite binding store (default: a temporary file)")
+	within := fs.Duration("within", 2*time.Minute, "how long the sync may take before the demo gives up")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -166,7 +167,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "QoQa at %s, OpenERP at %s, bindings in %s\n", qsrv.URL, osrv.URL, *dbPath)
 	fmt.Fprintln(out, "scheduled the batch import of users and the export poll of vouchers")
 	synced := func() bool { return osrv.Count("res.partner") >= *users && qsrv.Count("voucher") >= *vouchers }
-	if err := progress.waitFor(ctx, queue, synced, 2*time.Minute); err != nil {
+	if err := progress.waitFor(ctx, queue, synced, *within); err != nil {
 		return err
 	}
 	if err := sched.Stop(ctx); err != nil { // and again, harmlessly, when deferred

@@ -43,24 +43,7 @@ func statusServer(q connector.Queue, ui http.Handler) http.Handler {
 		writeJSON(w, http.StatusOK, out)
 	})
 	mux.HandleFunc("POST /jobs/{id}/retry", func(w http.ResponseWriter, r *http.Request) {
-		if !sameOrigin(r) {
-			http.Error(w, "cross-origin request refused", http.StatusForbidden)
-			return
-		}
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil {
-			http.Error(w, "job IDs are numbers", http.StatusBadRequest)
-			return
-		}
-		job, err := q.Retry(r.Context(), id)
-		switch {
-		case errors.Is(err, connector.ErrJobNotFound):
-			http.Error(w, err.Error(), http.StatusNotFound)
-		case errors.Is(err, connector.ErrJobState):
-			http.Error(w, err.Error(), http.StatusConflict)
-		case err != nil:
-			http.Error(w, err.Error(), http.StatusServiceUnavailable)
-		default:
+		if job, ok := retryJob(w, r, q); ok {
 			writeJSON(w, http.StatusOK, map[string]any{"id": job.ID, "state": job.State})
 		}
 	})
@@ -102,4 +85,31 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
+}
+
+// retryJob re-runs the failed job that r's path names, for a request from
+// the status server's own origin, and reports whether it did; when it did
+// not, it has answered r with why.
+func retryJob(w http.ResponseWriter, r *http.Request, q connector.Queue) (connector.Job, bool) {
+	if !sameOrigin(r) {
+		http.Error(w, "cross-origin request refused", http.StatusForbidden)
+		return connector.Job{}, false
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		http.Error(w, "job IDs are numbers", http.StatusBadRequest)
+		return connector.Job{}, false
+	}
+	job, err := q.Retry(r.Context(), id)
+	switch {
+	case errors.Is(err, connector.ErrJobNotFound):
+		http.Error(w, err.Error(), http.StatusNotFound)
+	case errors.Is(err, connector.ErrJobState):
+		http.Error(w, err.Error(), http.StatusConflict)
+	case err != nil:
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+	default:
+		return job, true
+	}
+	return connector.Job{}, false
 }

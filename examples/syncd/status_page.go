@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -63,34 +62,17 @@ func (p *statusPage) handler(next http.Handler) http.Handler {
 	mux.Handle("/", next)
 	mux.HandleFunc("GET /status", p.serve)
 	mux.HandleFunc("POST /status/jobs/{id}/retry", func(w http.ResponseWriter, r *http.Request) {
-		if !sameOrigin(r) {
-			http.Error(w, "cross-origin request refused", http.StatusForbidden)
+		job, ok := retryJob(w, r, p.q)
+		if !ok {
 			return
 		}
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil {
-			http.Error(w, "job IDs are numbers", http.StatusBadRequest)
-			return
+		p.mu.Lock()
+		p.rerun = append(p.rerun, job.ID)
+		if len(p.rerun) > 20 {
+			p.rerun = p.rerun[1:]
 		}
-		_, err = p.q.Retry(r.Context(), id)
-		if err == nil {
-			p.mu.Lock()
-			p.rerun = append(p.rerun, id)
-			if len(p.rerun) > 20 {
-				p.rerun = p.rerun[1:]
-			}
-			p.mu.Unlock()
-		}
-		switch {
-		case errors.Is(err, connector.ErrJobNotFound):
-			http.Error(w, err.Error(), http.StatusNotFound)
-		case errors.Is(err, connector.ErrJobState):
-			http.Error(w, err.Error(), http.StatusConflict)
-		case err != nil:
-			http.Error(w, err.Error(), http.StatusServiceUnavailable)
-		default:
-			http.Redirect(w, r, "/status", http.StatusSeeOther)
-		}
+		p.mu.Unlock()
+		http.Redirect(w, r, "/status", http.StatusSeeOther)
 	})
 	mux.HandleFunc("POST /status/audit", func(w http.ResponseWriter, r *http.Request) {
 		if !sameOrigin(r) {

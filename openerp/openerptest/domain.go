@@ -441,6 +441,11 @@ func compare(a, b any) int {
 		}
 		return 1
 	}
+	if sa, ok := a.(string); ok {
+		if sb, ok := b.(string); ok {
+			return strings.Compare(sa, sb) // what fmt.Sprint gives, without its cost
+		}
+	}
 	return strings.Compare(fmt.Sprint(a), fmt.Sprint(b))
 }
 

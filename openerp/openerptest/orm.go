@@ -14,6 +14,7 @@ type model struct {
 	fields  map[string]Field
 	records map[int64]*record
 	nextID  int64
+	index   valueIndex // the records by their text values, for search
 }
 
 // record holds stored values: base-language values in vals, and per
@@ -260,6 +261,7 @@ func (s *Server) create(m *model, vals map[string]any) (int64, *rpcFault) {
 		m.nextID--
 		return 0, f
 	}
+	m.index.reindex(r)
 	if m.name == "attribute.attribute" {
 		s.addAttributeField(r)
 	}
@@ -304,7 +306,9 @@ func (s *Server) write(m *model, ids []int64, vals map[string]any, lang string) 
 	}
 	for _, id := range ids {
 		r := m.records[id]
-		if f := s.assign(m, id, r, vals, lang); f != nil {
+		f := s.assign(m, id, r, vals, lang)
+		m.index.reindex(r) // what assign wrote before a fault stays, as the fake keeps it
+		if f != nil {
 			return f
 		}
 		r.vals["write_date"], r.vals["write_uid"] = s.now(), s.uid
@@ -412,6 +416,7 @@ func (s *Server) unlink(m *model, ids []int64) *rpcFault {
 	for name, gone := range doomed {
 		for id := range gone {
 			delete(s.models[name].records, id)
+			s.models[name].index.unindex(id)
 		}
 		for _, rm := range s.models {
 			for fname, fl := range rm.fields {
@@ -987,8 +992,17 @@ func (s *Server) search(m *model, domainArg any, context map[string]any, offsetA
 	}
 	_, hasActive := m.fields["active"]
 	filterActive := hasActive && activeTest && !mentions(domain, "active")
+	records := m.records
+	if found, ok := m.candidates(expr); ok {
+		records = make(map[int64]*record, len(found))
+		for id := range found {
+			if r, ok := m.records[id]; ok {
+				records[id] = r
+			}
+		}
+	}
 	var ids []int64
-	for id, r := range m.records {
+	for id, r := range records {
 		if filterActive && r.vals["active"] != true {
 			continue
 		}

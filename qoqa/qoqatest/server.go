@@ -335,8 +335,20 @@ func (s *Server) render(endpoint string, id int64, r *stored) map[string]any {
 // of endpoint whose field points at id.
 func (s *Server) children(endpoint, field string, id int64) []any {
 	out := []any{}
+	want := strconv.FormatInt(id, 10)
 	for cid, r := range s.records[endpoint] {
-		if fmt.Sprint(r.fields[field]) == strconv.FormatInt(id, 10) {
+		var match bool
+		switch v := r.fields[field].(type) {
+		case float64: // the usual cases, without fmt's cost on every record
+			match = v == float64(id) && id < 1<<53 // where the float is exact, as fmt prints it
+		case int64:
+			match = v == id
+		case string:
+			match = v == want
+		default:
+			match = fmt.Sprint(v) == want
+		}
+		if match {
 			out = append(out, strconv.FormatInt(cid, 10))
 		}
 	}

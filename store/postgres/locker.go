@@ -38,7 +38,7 @@ type Locker struct {
 	AcquireWait time.Duration
 }
 
-var _ connector.Locker = (*Locker)(nil)
+var _ connector.SharedLocker = (*Locker)(nil)
 
 // DefaultAcquireWait is a Locker's AcquireWait unless set.
 const DefaultAcquireWait = 200 * time.Millisecond
@@ -62,8 +62,25 @@ func lockID(namespace, key string) int64 {
 
 // TryLock implements connector.Locker.
 func (l *Locker) TryLock(ctx context.Context, key string) (func(), bool, error) {
+	return l.tryLock(ctx, key, false)
+}
+
+// TryLockShared implements connector.SharedLocker, with PostgreSQL's shared
+// advisory locks: held by many sessions at once, and refused while one
+// session holds the same lock alone.
+func (l *Locker) TryLockShared(ctx context.Context, key string) (func(), bool, error) {
+	return l.tryLock(ctx, key, true)
+}
+
+// tryLock takes key's advisory lock, alone or shared, on a connection held
+// until unlock.
+func (l *Locker) tryLock(ctx context.Context, key string, shared bool) (func(), bool, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, false, err
+	}
+	lockSQL, unlockSQL := `SELECT pg_try_advisory_lock($1)`, `SELECT pg_advisory_unlock($1)`
+	if shared {
+		lockSQL, unlockSQL = `SELECT pg_try_advisory_lock_shared($1)`, `SELECT pg_advisory_unlock_shared($1)`
 	}
 	id := lockID(l.namespace, key)
 	actx, cancel := context.WithTimeout(ctx, l.AcquireWait)
@@ -81,7 +98,7 @@ func (l *Locker) TryLock(ctx context.Context, key string) (func(), bool, error) 
 		return nil, false, fmt.Errorf("postgres: lock %q: %w", key, err)
 	}
 	var ok bool
-	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, id).Scan(&ok); err != nil {
+	if err := conn.QueryRow(ctx, lockSQL, id).Scan(&ok); err != nil {
 		// The answer may be lost after the server took the lock: the
 		// connection goes, and the lock with it.
 		discard(conn)
@@ -100,7 +117,7 @@ func (l *Locker) TryLock(ctx context.Context, key string) (func(), bool, error) 
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			var released bool
-			err := conn.QueryRow(ctx, `SELECT pg_advisory_unlock($1)`, id).Scan(&released)
+			err := conn.QueryRow(ctx, unlockSQL, id).Scan(&released)
 			if err != nil || !released {
 				// The connection still holds the lock, or is broken (the
 				// server then freed it): it goes back to no pool.
