@@ -83,7 +83,12 @@ func (l *Locker) tryLock(ctx context.Context, key string, shared bool) (func(), 
 		lockSQL, unlockSQL = `SELECT pg_try_advisory_lock_shared($1)`, `SELECT pg_advisory_unlock_shared($1)`
 	}
 	id := lockID(l.namespace, key)
-	actx, cancel := context.WithTimeout(ctx, l.AcquireWait)
+	// Only a full pool bounds the wait by AcquireWait: a connection being
+	// dialled on a slow machine is no sign that the key is busy.
+	actx, cancel := ctx, context.CancelFunc(func() {})
+	if st := l.pool.Stat(); st.AcquiredConns() >= st.MaxConns() {
+		actx, cancel = context.WithTimeout(ctx, l.AcquireWait)
+	}
 	conn, err := l.pool.Acquire(actx)
 	cancel()
 	if err != nil {

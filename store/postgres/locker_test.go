@@ -197,3 +197,36 @@ func TestDBLockerIsTheBackendsAcrossProcesses(t *testing.T) {
 		assert.Equal(t, tc.busy, lockertest.Busy(t, tc.db.Locker(), key), tc.name)
 	}
 }
+
+// TestLockerWaitingForAConnectionEndsWithItsContext: a TryLock waiting for
+// a connection of a full pool returns when its context ends, with the
+// context's error.
+func TestLockerWaitingForAConnectionEndsWithItsContext(t *testing.T) {
+	t.Parallel()
+	l := postgres.NewLocker(newPool(t, 1), namespace(t))
+	l.AcquireWait = time.Minute
+	lockertest.MustLock(t, l, "order remote 1")
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	unlock, ok, err := l.TryLock(ctx, "order remote 2")
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.False(t, ok)
+	assert.Nil(t, unlock)
+}
+
+// BenchmarkLocker measures what a flow's lock costs a job on PostgreSQL:
+// a TryLock and its unlock (ns/lock).
+func BenchmarkLocker(b *testing.B) {
+	l := postgres.NewLocker(newPool(b, postgres.LockConns), namespace(b))
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		i++
+		unlock, ok, err := l.TryLock(ctx, fmt.Sprint("order remote ", i))
+		if err != nil || !ok {
+			b.Fatal(ok, err)
+		}
+		unlock()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/lock")
+}
