@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/qoqasync/qoqasync/connector"
@@ -88,14 +90,26 @@ type failedJob struct {
 
 // sameOrigin refuses a browser's request sent by another site's page: a
 // request without Origin (curl, a script) or from the status server's own
-// pages passes.
+// pages passes. The server's own pages are those reached by an IP address
+// or localhost: a page of another site whose name resolves to this machine
+// (DNS rebinding) has an Origin equal to its Host, and is no page of ours.
 func sameOrigin(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
 		return r.Header.Get("Sec-Fetch-Site") == "" || r.Header.Get("Sec-Fetch-Site") == "same-origin"
 	}
 	u, err := url.Parse(origin)
-	return err == nil && u.Host == r.Host
+	return err == nil && u.Host == r.Host && ownName(u.Hostname())
+}
+
+// ownName reports whether host names this machine without DNS: an IP
+// address, or localhost.
+func ownName(host string) bool {
+	if _, err := netip.ParseAddr(host); err == nil {
+		return true
+	}
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	return host == "localhost" || strings.HasSuffix(host, ".localhost")
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
