@@ -61,3 +61,46 @@ func TestReview16AuditTakesTheSameInstantInAnotherOffsetForInSync(t *testing.T) 
 	report := w.audit()
 	assert.False(t, report.Drifted(), "%+v", report.Findings)
 }
+
+// An offer authored in OpenERP and exported, edited on QoQa behind the
+// connector's back (its updated_at unchanged), has drifted: its QoQa
+// record no longer holds what OpenERP says. Its import does nothing (QoQa's
+// copy of an authored record is never imported over it), so the audit must
+// check the export instead, report the drift, and repair it by exporting.
+func TestReview16AuditFindsAnExportedRecordEditedOnQoQa(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, scheduled)
+	demo.Seed(w.qoqa, w.erp, planSize, 3)
+	w.run()
+	require.False(t, w.audit().Drifted())
+
+	var offer connector.Binding
+	for _, b := range w.bindings()["offer"] {
+		if b.ExportHash != "" {
+			offer = b
+			break
+		}
+	}
+	require.NotEmpty(t, offer.LocalID, "an exported offer")
+	id := qoqa.ID(localNum(t, offer.RemoteID))
+	rec, ok := w.qoqa.Record("offer", id)
+	require.True(t, ok)
+	require.NotEqual(t, "EUR", rec["currency"])
+	w.qoqa.Tamper("offer", id, map[string]any{"currency": "EUR"})
+
+	report := w.audit()
+	require.Len(t, report.Findings, 1, "%+v", report.Findings)
+	f := report.Findings[0]
+	assert.Equal(t, connector.Drifted, f.Kind)
+	assert.Equal(t, []connector.FieldChange{{Field: "currency", Old: "EUR", New: rec["currency"]}}, f.Changes)
+	require.NotNil(t, f.Repair)
+	assert.Equal(t, connector.KindExport, f.Repair.Kind)
+
+	_, err := report.Repair(w.ctx, w.queue)
+	require.NoError(t, err)
+	require.Empty(t, w.idle())
+	after, ok := w.qoqa.Record("offer", id)
+	require.True(t, ok)
+	assert.Equal(t, rec["currency"], after["currency"])
+	assert.False(t, w.audit().Drifted())
+}
