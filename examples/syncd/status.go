@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -116,4 +117,27 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(v)
+}
+
+// ownHosts answers only the requests whose Host names this machine without
+// DNS (see ownName) or is the name the server was told to listen on: a page
+// of another site whose name resolves to this machine (DNS rebinding) is
+// of the same origin as the status server to the browser, which lets it
+// read the pages; this refuses it any answer.
+func ownHosts(listen string, next http.Handler) http.Handler {
+	listenHost, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		listenHost = listen
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.Host)
+		if err != nil {
+			host = r.Host
+		}
+		if !ownName(host) && !(listenHost != "" && strings.EqualFold(host, listenHost)) {
+			http.Error(w, "unknown host name", http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
