@@ -221,34 +221,45 @@ func (a *modelAudit) pair(ctx context.Context, b connector.Binding, exists, acti
 	if err != nil {
 		return fmt.Errorf("read remote %s: %w", b.RemoteID, err)
 	}
-	job := a.job(connector.KindExport, b.LocalID, true)
+	// The import is asked first when the remote record changed (or the
+	// model is not exported); when it would write nothing (a record
+	// authored locally, whose remote copy the import never writes over),
+	// the export is asked whether the remote record holds what it would
+	// send.
+	var jobs []*connector.Job
 	if a.c.ImportMapper != nil {
 		h, err := connector.HashFields(rec.Fields)
 		if err != nil {
 			return err
 		}
 		if !exported || h != b.RemoteHash {
-			job = a.job(connector.KindImport, b.RemoteID, true)
+			jobs = append(jobs, a.job(connector.KindImport, b.RemoteID, true))
 		}
 	}
-	entries, err := a.planner.Try(ctx, a.flows.Mux, *job)
-	if err != nil {
-		return err
+	if exported {
+		jobs = append(jobs, a.job(connector.KindExport, b.LocalID, true))
 	}
-	f := connector.Finding{Kind: connector.Drifted, RemoteID: b.RemoteID, LocalID: b.LocalID, Repair: job}
-	drifted := false
-	for _, e := range entries {
-		switch {
-		case e.Action == connector.PlanSkip:
-		case e.Action == connector.PlanFail:
-			drifted, f.Reason = true, "the sync would fail: "+e.Reason
-		case e.Action != connector.PlanUpdate || len(e.Changes) > 0:
-			drifted = true
-			f.Changes = append(f.Changes, e.Changes...)
+	for _, job := range jobs {
+		entries, err := a.planner.Try(ctx, a.flows.Mux, *job)
+		if err != nil {
+			return err
 		}
-	}
-	if drifted {
-		a.add(f)
+		f := connector.Finding{Kind: connector.Drifted, RemoteID: b.RemoteID, LocalID: b.LocalID, Repair: job}
+		drifted := false
+		for _, e := range entries {
+			switch {
+			case e.Action == connector.PlanSkip:
+			case e.Action == connector.PlanFail:
+				drifted, f.Reason = true, "the sync would fail: "+e.Reason
+			case e.Action != connector.PlanUpdate || len(e.Changes) > 0:
+				drifted = true
+				f.Changes = append(f.Changes, e.Changes...)
+			}
+		}
+		if drifted {
+			a.add(f)
+			return nil
+		}
 	}
 	return nil
 }

@@ -15,13 +15,30 @@ import (
 // the host does, through the same flows, with every model's adapters and
 // the store wrapped so that nothing is written to QoQa, to OpenERP nor to
 // env's Binder and Watermarks (see connector.Planner and
-// connector.Overlay). It returns what the run would do. env's Queue, Mux,
-// Locker and Tally are not used: the plan has its own.
+// connector.Overlay). It returns what the run would do. The jobs pending
+// in env's Queue, when it lists them (a connector.Queue: a stopped
+// process's, kept by a durable queue), run first, as the run's queue runs
+// them when it starts; nothing is taken from the queue. env's Mux, Locker
+// and Tally are not used: the plan has its own.
 func Plan(ctx context.Context, b *Backend, reg *Registry, env Env) (*connector.Plan, error) {
 	planner := connector.NewPlanner()
 	flows, err := planFlows(b, reg, env, planner, connector.NewOverlay(env.Binder, env.Watermarks))
 	if err != nil {
 		return nil, err
+	}
+	if q, ok := env.Queue.(interface {
+		List(ctx context.Context, f connector.ListFilter) ([]connector.Job, error)
+	}); ok {
+		pending, err := q.List(ctx, connector.ListFilter{State: connector.StatePending})
+		if err != nil {
+			return nil, fmt.Errorf("plan: the queue's pending jobs: %w", err)
+		}
+		for _, j := range pending {
+			j.ID = 0
+			if _, err := planner.Enqueue(ctx, j); err != nil {
+				return nil, fmt.Errorf("plan: %s: %w", j, err)
+			}
+		}
 	}
 	for _, model := range slices.Sorted(maps.Keys(flows.Searches)) {
 		if _, err := flows.Searches[model].Run(ctx); err != nil {

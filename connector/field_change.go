@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"time"
 )
 
 // FieldChange is one field a sync would write differently from what the
@@ -151,8 +152,34 @@ func sameValue(a, b any) bool {
 			}
 		}
 		return true
+	case string:
+		y, ok := b.(string)
+		return ok && (x == y || sameInstant(x, y))
 	}
 	return a == b
+}
+
+// instantLayouts are the datetimes with an offset the systems carry
+// (QoQa's, ISO 8601 without a colon, and RFC 3339): one instant written in
+// two offsets (QoQa answers in its own, the flows write UTC) is one value.
+var instantLayouts = []string{"2006-01-02T15:04:05-0700", time.RFC3339}
+
+// sameInstant reports whether x and y are datetimes with an offset, in
+// one of instantLayouts, of the same instant.
+func sameInstant(x, y string) bool {
+	for _, l := range instantLayouts {
+		tx, err := time.Parse(l, x)
+		if err != nil {
+			continue
+		}
+		for _, m := range instantLayouts {
+			if ty, err := time.Parse(m, y); err == nil {
+				return tx.Equal(ty)
+			}
+		}
+		return false
+	}
+	return false
 }
 
 // sameList compares two lists as multisets: QoQa and OpenERP keep no order

@@ -138,8 +138,11 @@ func (m authoredOnly) Map(ctx context.Context, mc *connector.MapContext) (map[st
 // a pair whose last write was an import's, and of the models of the
 // history, whose imports never write a pair an export wrote (see
 // historyImport), a pair no export ever wrote. A pair whose first write is
-// under way has neither.
-func importedOnly(b connector.Binding) bool { return b.ImportHash != "" && b.ExportHash == "" }
+// under way has neither: it is the import's when the import marked it
+// (Writing), as its create binds it before anything else can fail.
+func importedOnly(b connector.Binding) bool {
+	return b.ExportHash == "" && (b.ImportHash != "" || b.Writing == connector.Import)
+}
 
 // keepHistory is the KeepRemote of the models of QoQa's history (products,
 // variations, offers): archiving or deleting in OpenERP a record that only

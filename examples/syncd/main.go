@@ -125,7 +125,7 @@ func (r *runner) serve(ctx context.Context) error {
 		if err != nil {
 			return &settingError{flag: "listen", msg: err.Error()}
 		}
-		srv := &http.Server{Handler: r.newStatusPage(sched).handler(statusServer(r.st.Queue, r.st.UI)), ReadHeaderTimeout: 10 * time.Second}
+		srv := &http.Server{Handler: ownHosts(r.cfg.Listen, r.newStatusPage(sched).handler(statusServer(r.st.Queue, r.st.UI))), ReadHeaderTimeout: 10 * time.Second}
 		go srv.Serve(ln)
 		defer srv.Close()
 		r.logger.Info("status server", "url", "http://"+ln.Addr().String()+"/status")

@@ -3,9 +3,12 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/qoqasync/qoqasync/connector"
@@ -71,14 +74,26 @@ type failedJob struct {
 
 // sameOrigin refuses a browser's request sent by another site's page: a
 // request without Origin (curl, a script) or from the status server's own
-// pages passes.
+// pages passes. The server's own pages are those reached by an IP address
+// or localhost: a page of another site whose name resolves to this machine
+// (DNS rebinding) has an Origin equal to its Host, and is no page of ours.
 func sameOrigin(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
 		return r.Header.Get("Sec-Fetch-Site") == "" || r.Header.Get("Sec-Fetch-Site") == "same-origin"
 	}
 	u, err := url.Parse(origin)
-	return err == nil && u.Host == r.Host
+	return err == nil && u.Host == r.Host && ownName(u.Hostname())
+}
+
+// ownName reports whether host names this machine without DNS: an IP
+// address, or localhost.
+func ownName(host string) bool {
+	if _, err := netip.ParseAddr(host); err == nil {
+		return true
+	}
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	return host == "localhost" || strings.HasSuffix(host, ".localhost")
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -112,4 +127,27 @@ func retryJob(w http.ResponseWriter, r *http.Request, q connector.Queue) (connec
 		return job, true
 	}
 	return connector.Job{}, false
+}
+
+// ownHosts answers only the requests whose Host names this machine without
+// DNS (see ownName) or is the name the server was told to listen on: a page
+// of another site whose name resolves to this machine (DNS rebinding) is
+// of the same origin as the status server to the browser, which lets it
+// read the pages; this refuses it any answer.
+func ownHosts(listen string, next http.Handler) http.Handler {
+	listenHost, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		listenHost = listen
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.Host)
+		if err != nil {
+			host = r.Host
+		}
+		if !ownName(host) && !(listenHost != "" && strings.EqualFold(host, listenHost)) {
+			http.Error(w, "unknown host name", http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
