@@ -395,16 +395,20 @@ func (q *Queue[TTx]) Cancel(ctx context.Context, id int64) (connector.Job, error
 			}
 		}
 		var err error
-		cancelled, err = q.client.JobCancelTx(ctx, tx, id)
-		return err
+		if cancelled, err = q.client.JobCancelTx(ctx, tx, id); err != nil {
+			return err
+		}
+		if cancelled.State == rivertype.JobStateRunning {
+			// A worker took it between the read and the cancel: River
+			// would mark it to be cancelled (interrupted, on PostgreSQL)
+			// and its retry dropped. The contract leaves a running job
+			// alone, so the cancellation is rolled back.
+			return connector.ErrJobRunning
+		}
+		return nil
 	})
 	if err != nil {
 		return connector.Job{}, fmt.Errorf("riverqueue: cancel %s: %w", j, err)
-	}
-	if cancelled.State == rivertype.JobStateRunning {
-		// A worker took it between the read and the cancel: River cancels
-		// it when its attempt ends.
-		return connector.Job{}, fmt.Errorf("riverqueue: cancel %s: %w", j, connector.ErrJobRunning)
 	}
 	out, err := toJob(cancelled)
 	if err != nil {
