@@ -179,8 +179,11 @@ func (q *Queue[TTx]) inTx(ctx context.Context, fn func(tx TTx) error) error {
 	return execTx.Commit(ctx)
 }
 
-// Start implements connector.Queue. Cancelling ctx stops the queue as River
-// does: running jobs finish, none starts.
+// Start implements connector.Queue. Cancelling ctx stops the queue as a Stop
+// whose deadline has passed would (as connector.LocalQueue does): no job
+// starts, and running jobs are cut short and go back to pending without
+// counting their attempt. River itself, given a cancelled start context,
+// would count the cut attempts as failed.
 func (q *Queue[TTx]) Start(ctx context.Context) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -199,11 +202,20 @@ func (q *Queue[TTx]) Start(ctx context.Context) error {
 	})
 	q.drained = make(chan struct{})
 	go q.dispatch(q.events, q.drained)
-	if err := q.client.Start(ctx); err != nil {
+	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
 		q.unsub()
 		return fmt.Errorf("riverqueue: start: %w", err)
 	}
 	q.started = true
+	context.AfterFunc(ctx, func() {
+		q.mu.Lock()
+		q.stopping = true
+		q.mu.Unlock()
+		q.gaveUp.Store(true)
+		// River's hard stop cancels the jobs with its stop cause, which
+		// puts them back to pending without counting the attempt.
+		_ = q.client.StopAndCancel(context.Background())
+	})
 	return nil
 }
 
