@@ -317,7 +317,8 @@ func (q *Queue[TTx]) List(ctx context.Context, f connector.ListFilter) ([]connec
 
 // Retry implements connector.Queue. When the same work is already pending,
 // the failed job is removed, its work left to the pending job, which is
-// returned.
+// returned; when a job of its key is running, the same is done with a
+// follow-up of the running job (River would refuse the failed job's return).
 func (q *Queue[TTx]) Retry(ctx context.Context, id int64) (connector.Job, error) {
 	row, err := q.client.JobGet(ctx, id)
 	if err != nil {
@@ -330,7 +331,22 @@ func (q *Queue[TTx]) Retry(ctx context.Context, id int64) (connector.Job, error)
 	if j.State != connector.StateFailed && j.State != connector.StateCancelled {
 		return connector.Job{}, fmt.Errorf("riverqueue: retry %s (%s): %w", j, j.State, connector.ErrJobState)
 	}
-	if p, ok, err := q.pendingOf(ctx, j.Key); err != nil {
+	p, ok, err := q.ofKey(ctx, j.Key, pendingStates)
+	if err == nil && !ok {
+		// River's unique index counts a running job of the key as its
+		// holder and refuses the failed job's return: the work goes to
+		// the running job's follow-up, as Enqueue makes it.
+		if _, running, rerr := q.ofKey(ctx, j.Key, []rivertype.JobState{rivertype.JobStateRunning}); rerr != nil {
+			err = rerr
+		} else if running {
+			var res connector.EnqueueResult
+			if res, err = q.Enqueue(ctx, connector.Job{Kind: j.Kind, Model: j.Model, RecordID: j.RecordID, Args: j.Args,
+				Priority: j.Priority, Key: j.Key, MaxAttempts: j.MaxAttempts}); err == nil {
+				p, ok = res.Job, true
+			}
+		}
+	}
+	if err != nil {
 		return connector.Job{}, fmt.Errorf("riverqueue: retry %s: %w", j, err)
 	} else if ok {
 		if _, err := q.client.JobDelete(ctx, id); err != nil {
@@ -368,9 +384,9 @@ func (q *Queue[TTx]) rebase(ctx context.Context, tx TTx, row *rivertype.JobRow) 
 	return err
 }
 
-// pendingOf returns a pending job of the key, if any.
-func (q *Queue[TTx]) pendingOf(ctx context.Context, key string) (connector.Job, bool, error) {
-	p := river.NewJobListParams().Kinds(riverKind).Queues(q.cfg.queueName()).States(pendingStates...).
+// ofKey returns a job of the key in one of states, if any.
+func (q *Queue[TTx]) ofKey(ctx context.Context, key string, states []rivertype.JobState) (connector.Job, bool, error) {
+	p := river.NewJobListParams().Kinds(riverKind).Queues(q.cfg.queueName()).States(states...).
 		Where("args ->> 'key' = @qoqasync_key", river.NamedArgs{"qoqasync_key": key}).First(1)
 	res, err := q.client.JobList(ctx, p)
 	if err != nil || len(res.Jobs) == 0 {
