@@ -416,11 +416,27 @@ func (q *Queue[TTx]) Cancel(ctx context.Context, id int64) (connector.Job, error
 	var cancelled *rivertype.JobRow
 	err = q.inTx(ctx, func(tx TTx) error {
 		if j.State == connector.StateFailed {
-			// River cancels no finished job: a failed one is made pending
-			// and cancelled in one transaction, which no worker sees.
-			if _, err := q.client.JobRetryTx(ctx, tx, id); err != nil {
+			// River cancels no finished job, and a failed one made
+			// pending to be cancelled would clash, in River's unique
+			// index, with a job of its key pending or running: it is
+			// marked cancelled here, if it is still failed. The first
+			// update, which changes nothing, takes the row's lock
+			// (SQLite's transaction holds the file's).
+			exec := q.driver.UnwrapExecutor(tx)
+			if _, err := exec.JobUpdateFull(ctx, &riverdriver.JobUpdateFullParams{ID: id, Schema: q.cfg.Schema}); err != nil {
 				return err
 			}
+			cur, err := exec.JobGetByID(ctx, &riverdriver.JobGetByIDParams{ID: id, Schema: q.cfg.Schema})
+			if err != nil {
+				return err
+			}
+			if cur.State != rivertype.JobStateDiscarded {
+				return fmt.Errorf("%w: it is %s since", connector.ErrJobState, stateOf(cur.State))
+			}
+			now := time.Now()
+			cancelled, err = exec.JobUpdateFull(ctx, &riverdriver.JobUpdateFullParams{ID: id, Schema: q.cfg.Schema,
+				StateDoUpdate: true, State: rivertype.JobStateCancelled, FinalizedAtDoUpdate: true, FinalizedAt: &now})
+			return err
 		}
 		var err error
 		if cancelled, err = q.client.JobCancelTx(ctx, tx, id); err != nil {
