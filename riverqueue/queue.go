@@ -131,7 +131,7 @@ func (q *Queue[TTx]) Enqueue(ctx context.Context, job connector.Job) (connector.
 		Priority:    cmp.Or(job.Priority, connector.PriorityNormal), // River's zero is its highest
 		Queue:       q.cfg.queueName(),
 		ScheduledAt: job.RunAt,
-		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: uniqueStates},
+		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByQueue: true, ByState: uniqueStates}, // by queue: each backend has its own
 	}
 	// A running job holds its key in River: follow it with a job keyed to
 	// it, and past that one, if it runs too, the next.
