@@ -45,7 +45,7 @@ func (q *Queue[TTx]) Add(name string, interval time.Duration, fn func(context.Co
 	opts := &river.InsertOpts{
 		MaxAttempts: 1,
 		Queue:       q.cfg.queueName(),
-		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: uniqueStates},
+		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByQueue: true, ByState: uniqueStates}, // by queue: each backend has its own
 	}
 	_, err := q.client.PeriodicJobs().AddSafely(river.NewPeriodicJob(
 		river.PeriodicInterval(interval),

@@ -127,7 +127,7 @@ func (q *Queue[TTx]) Enqueue(ctx context.Context, job connector.Job) (connector.
 		Priority:    cmp.Or(job.Priority, connector.PriorityNormal), // River's zero is its highest
 		Queue:       q.cfg.queueName(),
 		ScheduledAt: job.RunAt,
-		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByState: uniqueStates},
+		UniqueOpts:  river.UniqueOpts{ByArgs: true, ByQueue: true, ByState: uniqueStates}, // by queue: each backend has its own
 	}
 	// A running job holds its key in River: follow it with a job keyed to
 	// it, and past that one, if it runs too, the next.
@@ -175,8 +175,11 @@ func (q *Queue[TTx]) inTx(ctx context.Context, fn func(tx TTx) error) error {
 	return execTx.Commit(ctx)
 }
 
-// Start implements connector.Queue. Cancelling ctx stops the queue as River
-// does: running jobs finish, none starts.
+// Start implements connector.Queue. Cancelling ctx stops the queue as a Stop
+// whose deadline has passed would (as connector.LocalQueue does): no job
+// starts, and running jobs are cut short and go back to pending without
+// counting their attempt. River itself, given a cancelled start context,
+// would count the cut attempts as failed.
 func (q *Queue[TTx]) Start(ctx context.Context) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -195,11 +198,20 @@ func (q *Queue[TTx]) Start(ctx context.Context) error {
 	})
 	q.drained = make(chan struct{})
 	go q.dispatch(q.events, q.drained)
-	if err := q.client.Start(ctx); err != nil {
+	if err := q.client.Start(context.WithoutCancel(ctx)); err != nil {
 		q.unsub()
 		return fmt.Errorf("riverqueue: start: %w", err)
 	}
 	q.started = true
+	context.AfterFunc(ctx, func() {
+		q.mu.Lock()
+		q.stopping = true
+		q.mu.Unlock()
+		q.gaveUp.Store(true)
+		// River's hard stop cancels the jobs with its stop cause, which
+		// puts them back to pending without counting the attempt.
+		_ = q.client.StopAndCancel(context.Background())
+	})
 	return nil
 }
 
@@ -301,7 +313,8 @@ func (q *Queue[TTx]) List(ctx context.Context, f connector.ListFilter) ([]connec
 
 // Retry implements connector.Queue. When the same work is already pending,
 // the failed job is removed, its work left to the pending job, which is
-// returned.
+// returned; when a job of its key is running, the same is done with a
+// follow-up of the running job (River would refuse the failed job's return).
 func (q *Queue[TTx]) Retry(ctx context.Context, id int64) (connector.Job, error) {
 	row, err := q.client.JobGet(ctx, id)
 	if err != nil {
@@ -314,7 +327,22 @@ func (q *Queue[TTx]) Retry(ctx context.Context, id int64) (connector.Job, error)
 	if j.State != connector.StateFailed && j.State != connector.StateCancelled {
 		return connector.Job{}, fmt.Errorf("riverqueue: retry %s (%s): %w", j, j.State, connector.ErrJobState)
 	}
-	if p, ok, err := q.pendingOf(ctx, j.Key); err != nil {
+	p, ok, err := q.ofKey(ctx, j.Key, pendingStates)
+	if err == nil && !ok {
+		// River's unique index counts a running job of the key as its
+		// holder and refuses the failed job's return: the work goes to
+		// the running job's follow-up, as Enqueue makes it.
+		if _, running, rerr := q.ofKey(ctx, j.Key, []rivertype.JobState{rivertype.JobStateRunning}); rerr != nil {
+			err = rerr
+		} else if running {
+			var res connector.EnqueueResult
+			if res, err = q.Enqueue(ctx, connector.Job{Kind: j.Kind, Model: j.Model, RecordID: j.RecordID, Args: j.Args,
+				Priority: j.Priority, Key: j.Key, MaxAttempts: j.MaxAttempts}); err == nil {
+				p, ok = res.Job, true
+			}
+		}
+	}
+	if err != nil {
 		return connector.Job{}, fmt.Errorf("riverqueue: retry %s: %w", j, err)
 	} else if ok {
 		if _, err := q.client.JobDelete(ctx, id); err != nil {
@@ -352,9 +380,9 @@ func (q *Queue[TTx]) rebase(ctx context.Context, tx TTx, row *rivertype.JobRow) 
 	return err
 }
 
-// pendingOf returns a pending job of the key, if any.
-func (q *Queue[TTx]) pendingOf(ctx context.Context, key string) (connector.Job, bool, error) {
-	p := river.NewJobListParams().Kinds(riverKind).Queues(q.cfg.queueName()).States(pendingStates...).
+// ofKey returns a job of the key in one of states, if any.
+func (q *Queue[TTx]) ofKey(ctx context.Context, key string, states []rivertype.JobState) (connector.Job, bool, error) {
+	p := river.NewJobListParams().Kinds(riverKind).Queues(q.cfg.queueName()).States(states...).
 		Where("args ->> 'key' = @qoqasync_key", river.NamedArgs{"qoqasync_key": key}).First(1)
 	res, err := q.client.JobList(ctx, p)
 	if err != nil || len(res.Jobs) == 0 {
@@ -384,23 +412,43 @@ func (q *Queue[TTx]) Cancel(ctx context.Context, id int64) (connector.Job, error
 	var cancelled *rivertype.JobRow
 	err = q.inTx(ctx, func(tx TTx) error {
 		if j.State == connector.StateFailed {
-			// River cancels no finished job: a failed one is made pending
-			// and cancelled in one transaction, which no worker sees.
-			if _, err := q.client.JobRetryTx(ctx, tx, id); err != nil {
+			// River cancels no finished job, and a failed one made
+			// pending to be cancelled would clash, in River's unique
+			// index, with a job of its key pending or running: it is
+			// marked cancelled here, if it is still failed. The first
+			// update, which changes nothing, takes the row's lock
+			// (SQLite's transaction holds the file's).
+			exec := q.driver.UnwrapExecutor(tx)
+			if _, err := exec.JobUpdateFull(ctx, &riverdriver.JobUpdateFullParams{ID: id, Schema: q.cfg.Schema}); err != nil {
 				return err
 			}
+			cur, err := exec.JobGetByID(ctx, &riverdriver.JobGetByIDParams{ID: id, Schema: q.cfg.Schema})
+			if err != nil {
+				return err
+			}
+			if cur.State != rivertype.JobStateDiscarded {
+				return fmt.Errorf("%w: it is %s since", connector.ErrJobState, stateOf(cur.State))
+			}
+			now := time.Now()
+			cancelled, err = exec.JobUpdateFull(ctx, &riverdriver.JobUpdateFullParams{ID: id, Schema: q.cfg.Schema,
+				StateDoUpdate: true, State: rivertype.JobStateCancelled, FinalizedAtDoUpdate: true, FinalizedAt: &now})
+			return err
 		}
 		var err error
-		cancelled, err = q.client.JobCancelTx(ctx, tx, id)
-		return err
+		if cancelled, err = q.client.JobCancelTx(ctx, tx, id); err != nil {
+			return err
+		}
+		if cancelled.State == rivertype.JobStateRunning {
+			// A worker took it between the read and the cancel: River
+			// would mark it to be cancelled (interrupted, on PostgreSQL)
+			// and its retry dropped. The contract leaves a running job
+			// alone, so the cancellation is rolled back.
+			return connector.ErrJobRunning
+		}
+		return nil
 	})
 	if err != nil {
 		return connector.Job{}, fmt.Errorf("riverqueue: cancel %s: %w", j, err)
-	}
-	if cancelled.State == rivertype.JobStateRunning {
-		// A worker took it between the read and the cancel: River cancels
-		// it when its attempt ends.
-		return connector.Job{}, fmt.Errorf("riverqueue: cancel %s: %w", j, connector.ErrJobRunning)
 	}
 	out, err := toJob(cancelled)
 	if err != nil {

@@ -51,7 +51,16 @@ func statusServer(q connector.Queue, ui http.Handler) http.Handler {
 		}
 	})
 	if ui != nil {
-		mux.Handle("/queue/", ui)
+		// River's UI reads its POSTs' JSON whatever their content type,
+		// which any site's page can send: its changes (delete, cancel,
+		// retry) are refused unless they come from the server's pages.
+		mux.Handle("/queue/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodGet && r.Method != http.MethodHead && !sameOrigin(r) {
+				http.Error(w, "cross-origin request refused", http.StatusForbidden)
+				return
+			}
+			ui.ServeHTTP(w, r)
+		}))
 	}
 	return mux
 }
