@@ -101,7 +101,9 @@ func (r *runner) serve(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := r.st.Queue.Start(ctx); err != nil {
+	// The queue runs on until stopQueue, which gives running jobs time to
+	// finish at a signal: ctx ending would cut them short at once.
+	if err := r.st.Queue.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
 	defer r.stopQueue()

@@ -168,7 +168,9 @@ func (r *runner) close() {
 func (r *runner) once(ctx context.Context) error {
 	p := newProgress(r.out, r.st.Queue, r.logger)
 	defer p.done()
-	if err := r.st.Queue.Start(ctx); err != nil {
+	// The queue runs on until stopQueue, which gives running jobs time to
+	// finish at a signal: ctx ending would cut them short at once.
+	if err := r.st.Queue.Start(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
 	defer r.stopQueue()
