@@ -197,17 +197,25 @@ func (e *env) templateFinder(model string) func(ctx context.Context, ref string,
 // passes over one bound to another product.
 func (e *env) orphanTemplates(ctx context.Context, model, id string, values map[string]any) (openerp.Domain, error) {
 	nameField, variantsField := e.field(model, "name"), e.field(model, "product_variant_ids")
-	// The create wrote a translated name's base value, as the adapter
-	// does (connector.Translations.BaseValue).
-	name, _ := values[nameField].(string)
-	if tr, ok := values[nameField].(connector.Translations); ok {
-		name, _ = tr.BaseValue(e.b.Languages).(string)
+	// A translated name is in the database's language as the create wrote
+	// it (connector.Translations.BaseValue), or as a later write of that
+	// language's translation made it: any of the texts will do.
+	var names []any
+	switch v := values[nameField].(type) {
+	case string:
+		names = append(names, v)
+	case connector.Translations:
+		for _, lang := range slices.Sorted(maps.Keys(v)) {
+			if text, ok := v[lang].(string); ok && text != "" {
+				names = append(names, text)
+			}
+		}
 	}
-	if name == "" {
+	if len(names) == 0 {
 		return nil, fmt.Errorf("no variant holds a sku of %s %s, and it has no name: %w", model, id, connector.ErrNotFound)
 	}
 	oc, local := e.sys.OpenERP, e.localModel(model)
-	found, err := oc.Search(ctx, local, openerp.Where(nameField, "=", name), openerp.SearchOptions{Order: "id asc", Context: everything})
+	found, err := oc.Search(ctx, local, openerp.Where(nameField, "in", names), openerp.SearchOptions{Order: "id asc", Context: everything})
 	if err != nil {
 		return nil, adapter.OpenERPDecision(fmt.Errorf("the templates named as %s %s: %w", model, id, err))
 	}
