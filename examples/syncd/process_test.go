@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -18,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -583,4 +585,22 @@ func TestThreeRunnersOnPostgresShareTheWorkAndSurviveAKill(t *testing.T) {
 		}
 		assert.Equal(t, 1, n, "partner %s created %d times", ref, n)
 	}
+	assertRiverIn(t, dsn)
+}
+
+// assertRiverIn checks that River's jobs were kept in the schema that the
+// URL's search_path names, the test's own, where the runners found them.
+func assertRiverIn(t *testing.T, dsn string) {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	require.NoError(t, err)
+	schema := u.Query().Get("search_path")
+	require.NotEmpty(t, schema)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	var jobs int
+	require.NoError(t, conn.QueryRow(ctx, `SELECT count(*) FROM `+pgx.Identifier{schema, "river_job"}.Sanitize()).Scan(&jobs))
+	assert.Positive(t, jobs, "River's jobs are in the schema of search_path")
 }
