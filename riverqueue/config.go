@@ -39,9 +39,20 @@ type Config struct {
 
 	// RescueAfter is how long a job may stay running before River's leader
 	// takes it for the job of a dead process and runs it again; zero means
-	// River's default (an hour). Keep it above the longest job: a job still
-	// running past it is run twice (the flows' Locker keeps the two apart).
+	// River's default (an hour). It is also each job's timeout: keep it
+	// above the longest job, for a job still running past it is cut short
+	// (its context ends) and runs again.
 	RescueAfter time.Duration
+}
+
+// defaultRescueAfter is RescueAfter's default, River's.
+const defaultRescueAfter = time.Hour
+
+func (c Config) rescueAfter() time.Duration {
+	if c.RescueAfter > 0 {
+		return c.RescueAfter
+	}
+	return defaultRescueAfter
 }
 
 func (c Config) queueName() string {

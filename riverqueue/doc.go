@@ -44,8 +44,9 @@
 //     others (enqueued, duplicate, started, cancelled) from the queue.
 //
 // A process killed in the middle of a job leaves it running in the database
-// until River's rescuer (on the elected leader) gives it back, after
-// Config.RescueAfter (an hour by default).
+// until River's rescuer (on the elected leader, every 30 seconds) gives it
+// back, after Config.RescueAfter (an hour by default), which is also each
+// job's timeout: River rescues only the jobs past their timeout.
 //
 // Periodic work goes through River's periodic jobs: Queue.Add (the
 // connector.TaskScheduler that backend.Flows.Schedule takes) has only the

@@ -82,13 +82,17 @@ func New[TTx any](driver riverdriver.Driver[TTx], cfg Config) (*Queue[TTx], erro
 		return nil, fmt.Errorf("riverqueue: %w", err)
 	}
 	client, err := river.NewClient(driver, &river.Config{
-		FetchCooldown:        min(cfg.FetchCooldown, cfg.fetchPollInterval()),
-		FetchPollInterval:    cfg.fetchPollInterval(),
-		Hooks:                []rivertype.Hook{&dueSoonHook{}},
-		ID:                   cfg.ID,
-		JobTimeout:           -1,                                            // a handler bounds its own calls; Stop cancels it
+		FetchCooldown:     min(cfg.FetchCooldown, cfg.fetchPollInterval()),
+		FetchPollInterval: cfg.fetchPollInterval(),
+		Hooks:             []rivertype.Hook{&dueSoonHook{}},
+		ID:                cfg.ID,
+		// A job's time is bounded by RescueAfter, the time after which the
+		// leader takes it for the job of a dead process: River rescues only
+		// jobs whose timeout has passed, none at all with no timeout (-1),
+		// and a job cut short at its timeout is not run twice at once.
+		JobTimeout:           cfg.rescueAfter(),
 		Logger:               slog.New(warnAndAbove{q.qc.Logger.Handler()}), // the queue logs each failed attempt itself
-		RescueStuckJobsAfter: cfg.RescueAfter,
+		RescueStuckJobsAfter: cfg.rescueAfter(),
 		MaxAttempts:          q.qc.Retry.Attempts(connector.Job{}),
 		Queues:               map[string]river.QueueConfig{cfg.queueName(): {MaxWorkers: q.qc.Concurrency}},
 		RetryPolicy:          retryPolicy{q.qc.Retry},

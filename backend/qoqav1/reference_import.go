@@ -138,7 +138,7 @@ func naturalKeyFinder(model string, remote connector.Adapter, localField, remote
 func (e *env) templateFinder(model string) func(ctx context.Context, ref string, values map[string]any) (openerp.Domain, error) {
 	products, variations := e.remote(model), e.remote("variation")
 	variants, code, template := e.localModel("variation"), e.field("variation", "default_code"), e.field("variation", "product_tmpl_id")
-	return func(ctx context.Context, ref string, _ map[string]any) (openerp.Domain, error) {
+	return func(ctx context.Context, ref string, values map[string]any) (openerp.Domain, error) {
 		m, id, gen, ok := connector.ParseRef(ref)
 		if !ok || m != model || gen != 0 {
 			return nil, fmt.Errorf("%q is no reference of a %s: %w", ref, model, connector.ErrNotFound)
@@ -168,7 +168,7 @@ func (e *env) templateFinder(model string) func(ctx context.Context, ref string,
 			}
 		}
 		if len(skus) == 0 {
-			return nil, fmt.Errorf("%s %s has no variation with a sku: %w", model, id, connector.ErrNotFound)
+			return e.orphanTemplates(ctx, model, id, values)
 		}
 		oc := e.sys.OpenERP
 		found, err := oc.Search(ctx, variants, openerp.Where(code, "in", skus), openerp.SearchOptions{Order: "id asc", Context: everything})
@@ -176,7 +176,7 @@ func (e *env) templateFinder(model string) func(ctx context.Context, ref string,
 			return nil, adapter.OpenERPDecision(fmt.Errorf("the variants of the skus of %s %s: %w", model, id, err))
 		}
 		if len(found) == 0 {
-			return nil, fmt.Errorf("no variant holds a sku of %s %s: %w", model, id, connector.ErrNotFound)
+			return e.orphanTemplates(ctx, model, id, values)
 		}
 		rows, err := oc.Read(ctx, variants, found, []string{template}, nil)
 		if err != nil {
@@ -190,6 +190,53 @@ func (e *env) templateFinder(model string) func(ctx context.Context, ref string,
 		}
 		return openerp.Where("id", "in", templates), nil
 	}
+}
+
+// orphanTemplates finds the templates that an earlier attempt of model's
+// import made and left without a variant: the process was killed, or the
+// create's answer lost, before any variation was made, so that no SKU leads
+// to them. They bear the name values gives and have no variant; the import
+// passes over one bound to another product.
+func (e *env) orphanTemplates(ctx context.Context, model, id string, values map[string]any) (openerp.Domain, error) {
+	nameField, variantsField := e.field(model, "name"), e.field(model, "product_variant_ids")
+	// A translated name is in the database's language as the create wrote
+	// it (connector.Translations.BaseValue), or as a later write of that
+	// language's translation made it: any of the texts will do.
+	var names []any
+	switch v := values[nameField].(type) {
+	case string:
+		names = append(names, v)
+	case connector.Translations:
+		for _, lang := range slices.Sorted(maps.Keys(v)) {
+			if text, ok := v[lang].(string); ok && text != "" {
+				names = append(names, text)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no variant holds a sku of %s %s, and it has no name: %w", model, id, connector.ErrNotFound)
+	}
+	oc, local := e.sys.OpenERP, e.localModel(model)
+	found, err := oc.Search(ctx, local, openerp.Where(nameField, "in", names), openerp.SearchOptions{Order: "id asc", Context: everything})
+	if err != nil {
+		return nil, adapter.OpenERPDecision(fmt.Errorf("the templates named as %s %s: %w", model, id, err))
+	}
+	var orphans []any
+	if len(found) > 0 {
+		rows, err := oc.Read(ctx, local, found, []string{variantsField}, everything)
+		if err != nil {
+			return nil, adapter.OpenERPDecision(fmt.Errorf("the variants of the templates named as %s %s: %w", model, id, err))
+		}
+		for _, r := range rows {
+			if len(r.IDs(variantsField)) == 0 {
+				orphans = append(orphans, r.ID())
+			}
+		}
+	}
+	if len(orphans) == 0 {
+		return nil, fmt.Errorf("no variant holds a sku of %s %s, nor is a template of its name without variants: %w", model, id, connector.ErrNotFound)
+	}
+	return openerp.Where("id", "in", orphans), nil
 }
 
 // CheckImports checks, before the flows of b run, that the OpenERP

@@ -101,7 +101,7 @@ func parseConfig(args []string, getenv func(string) string, usage io.Writer) (co
 	fs.StringVar(&c.Queue, "queue", queueRiver, "the queue: river (durable, in the store's database) or memory (throw-away runs)")
 	fs.StringVar(&languages, "languages", "fr_FR,de_DE,it_IT,en_US", "the OpenERP languages synced, comma-separated")
 	fs.StringVar(&since, "since", defaultSince.Format(time.DateOnly), "where the first import search starts (YYYY-MM-DD); the default, "+defaultSince.Format(time.DateOnly)+", imports everything")
-	fs.DurationVar(&c.RescueAfter, "rescue-after", 5*time.Minute, "how long a job may run before it is taken for the job of a runner that died, and run again; keep it above the longest job")
+	fs.DurationVar(&c.RescueAfter, "rescue-after", 5*time.Minute, "how long a job may run before it is taken for the job of a runner that died, and run again; keep it above the longest job, which is cut short past it")
 	fs.StringVar(&c.Listen, "listen", "127.0.0.1:8765", "the address of the status server; empty for none")
 	fs.BoolVar(&c.Once, "once", false, "run every import search and export poll once, wait for the jobs, print a summary and exit (1 when a job failed)")
 	fs.BoolVar(&c.Plan, "plan", false, "print what a run would do (create, update with the fields that change, delete, skip) and exit, writing nothing")

@@ -32,6 +32,10 @@ type progress struct {
 	stopOnce sync.Once
 }
 
+// logEvery is how many finished jobs make a progress line in a log: a run's
+// journal shows it moving, and which of several runners did the work.
+const logEvery = 50
+
 // newProgress follows q's events until done.
 func newProgress(out io.Writer, q connector.Queue, logger *slog.Logger) *progress {
 	p := &progress{out: out, q: q, logger: logger, changed: make(chan struct{}, 1)}
@@ -59,6 +63,9 @@ func (p *progress) record(ev connector.Event) {
 		}
 		if p.bar != nil {
 			p.bar.Add(1)
+		} else if p.finished%logEvery == 0 {
+			finished, failed := p.finished, p.failed
+			defer p.logger.Info("jobs done by this process", "jobs", finished, "failed", failed)
 		}
 	}
 	p.mu.Unlock()

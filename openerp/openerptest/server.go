@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -532,4 +533,49 @@ func (s *Server) Count(modelName string) int {
 		return len(m.records)
 	}
 	return 0
+}
+
+// Models lists the names of the models the server knows, sorted: with IDs,
+// Fields and Get, a test dumps the whole database.
+func (s *Server) Models() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names := make([]string, 0, len(s.models))
+	for name := range s.models {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// IDs lists the IDs of model's records, archived ones included, ascending.
+func (s *Server) IDs(modelName string) []int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.models[modelName]
+	if !ok {
+		return nil
+	}
+	ids := make([]int64, 0, len(m.records))
+	for id := range m.records {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// Fields returns a copy of model's fields (nil for an unknown model): a
+// dump tells the references (many2one, one2many, many2many) by their type.
+func (s *Server) Fields(modelName string) map[string]Field {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.models[modelName]
+	if !ok {
+		return nil
+	}
+	out := make(map[string]Field, len(m.fields))
+	for k, v := range m.fields {
+		out[k] = v
+	}
+	return out
 }

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -421,4 +422,27 @@ func writeJSON(w http.ResponseWriter, status int, v map[string]any) {
 
 func writeError(w http.ResponseWriter, status, code int, typ, message string, extras any) {
 	writeJSON(w, status, map[string]any{"errors": []any{map[string]any{"type": typ, "code": code, "message": message, "extras": extras}}})
+}
+
+// Endpoints lists the endpoints the server serves, sorted: with IDs and
+// Record, a test dumps the whole shop.
+func (s *Server) Endpoints() []string {
+	names := make([]string, 0, len(endpoints))
+	for e := range endpoints {
+		names = append(names, e)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// IDs lists the IDs of an endpoint's records, ascending.
+func (s *Server) IDs(endpoint string) []qoqa.ID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]qoqa.ID, 0, len(s.records[endpoint]))
+	for id := range s.records[endpoint] {
+		ids = append(ids, qoqa.ID(id))
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
 }
