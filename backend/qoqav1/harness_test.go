@@ -101,7 +101,7 @@ func (w *world) idle() []connector.Job {
 	require.Eventually(w.t, func() bool {
 		c, err := w.queue.Counts(w.ctx)
 		return err == nil && c[connector.StatePending] == 0 && c[connector.StateRunning] == 0
-	}, 30*time.Second, time.Millisecond, "the queue never went idle")
+	}, 2*time.Minute, time.Millisecond, "the queue never went idle")
 	failed, err := w.queue.List(w.ctx, connector.ListFilter{State: connector.StateFailed})
 	require.NoError(w.t, err)
 	return failed

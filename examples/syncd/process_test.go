@@ -183,9 +183,11 @@ func waitFor(t *testing.T, d time.Duration, what string, cond func() bool, child
 }
 
 // riverArgs are the settings of a runner on River in store, run once, whose
-// jobs a dead process left running are taken again after 2 s.
+// jobs a dead process left running are taken again after 10 s: short for
+// the test, long enough that no job of a loaded -race machine outlasts it
+// (RescueAfter is also each job's timeout).
 func riverArgs(args []string, store string) []string {
-	return append(slicesClone(args), "-queue", "river", "-store", store, "-rescue-after", "2s", "-once")
+	return append(slicesClone(args), "-queue", "river", "-store", store, "-rescue-after", "10s", "-once")
 }
 
 // canonical is the state of both fakes, comparable across runs: per QoQa
@@ -458,14 +460,14 @@ func TestSQLiteRunnerKilledAndRestartedCompletesExactlyOnce(t *testing.T) {
 
 	first := startChild(t, "runner", args, env)
 	start := objectCalls(o)
-	waitFor(t, time.Minute, "the runner to have done part of the work", func() bool { return o.Count("sale.order") >= 10 }, first)
+	waitFor(t, 5*time.Minute, "the runner to have done part of the work", func() bool { return o.Count("sale.order") >= 10 }, first)
 	first.kill()
 	first.wait(t, 10*time.Second)
 	require.Less(t, o.Count("sale.order"), int(q.Count("order")), "the kill came after the work: it proves nothing")
 	t.Logf("killed after %d OpenERP calls, %d orders imported", objectCalls(o)-start, o.Count("sale.order"))
 
 	again := startChild(t, "runner, restarted", args, env)
-	require.Equal(t, 0, again.wait(t, 2*time.Minute), "stdout:\n%s", again.out)
+	require.Equal(t, 0, again.wait(t, 10*time.Minute), "stdout:\n%s", again.out)
 	if d := diffCanonical(want, dumpFakes(q, o)); d != "" {
 		t.Errorf("the fakes differ from a run without the kill:\n%s", d)
 	}
@@ -501,7 +503,7 @@ func TestRunnerKilledTenTimesEndsAsARunWithoutKills(t *testing.T) {
 	for i := range 10 {
 		c := startChild(t, fmt.Sprintf("runner %d", i+1), args, env)
 		calls := objectCalls(o) + 1 + rng.IntN(80)
-		waitFor(t, 2*time.Minute, fmt.Sprintf("OpenERP call %d, the moment of kill %d", calls, i+1),
+		waitFor(t, 5*time.Minute, fmt.Sprintf("OpenERP call %d, the moment of kill %d", calls, i+1),
 			func() bool { return objectCalls(o) >= calls }, c)
 		c.kill()
 		c.wait(t, 10*time.Second)
@@ -509,7 +511,7 @@ func TestRunnerKilledTenTimesEndsAsARunWithoutKills(t *testing.T) {
 	require.Less(t, o.Count("sale.order"), len(importable(q)), "the kills came after the work: they prove nothing")
 
 	last := startChild(t, "runner, last start", args, env)
-	require.Equal(t, 0, last.wait(t, 3*time.Minute), "a job failed or the run did not complete; stdout:\n%s", last.out)
+	require.Equal(t, 0, last.wait(t, 10*time.Minute), "a job failed or the run did not complete; stdout:\n%s", last.out)
 	assert.NotContains(t, last.out.String(), "failed:")
 	if d := diffCanonical(want, dumpFakes(q, o)); d != "" {
 		t.Errorf("the fakes differ from a run without kills:\n%s", d)
