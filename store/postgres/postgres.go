@@ -57,7 +57,11 @@ const (
 //
 // The bindings go through database/sql on pgx (the statements the SQLite
 // store shares), River through a pgx pool (Pool); both are connections to
-// the same database, opened from the same URL.
+// the same database, opened from the same URL, each at most the URL's
+// pool_max_conns (pgx's default: the larger of 4 and the number of CPUs).
+// The Locker's pool adds up to LockConns, opened as locks are taken. So a
+// process opens at most 2 × pool_max_conns + LockConns connections: mind
+// the server's max_connections (100 by default) when several share it.
 func Open(ctx context.Context, url, backend string) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
@@ -69,6 +73,11 @@ func Open(ctx context.Context, url, backend string) (*DB, error) {
 		return nil, fmt.Errorf("store/postgres: open: %w", err)
 	}
 	sqldb := stdlib.OpenDB(*cfg.ConnConfig)
+	// database/sql opens as many connections as it is asked for: bounded as
+	// River's pool is, so that a runner's share of the server's
+	// max_connections is known (see Open's doc).
+	sqldb.SetMaxOpenConns(int(cfg.MaxConns))
+	sqldb.SetMaxIdleConns(int(cfg.MaxConns))
 	store, err := sqlstore.Open(ctx, sqldb, sqlstore.Dialect{
 		Name:          "postgres",
 		MigrationLock: fmt.Sprintf(`SELECT pg_advisory_xact_lock(%d)`, migrationLockKey),
