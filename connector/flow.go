@@ -125,6 +125,15 @@ func bindFailure(err error) error {
 	return err
 }
 
+// settled reports whether the bound pair b needs no sync of direction dir
+// as a dependency: its remote record exists, and no write of dir is still
+// marked under way. A pair left half-synced by a stopped attempt is synced
+// again, or nothing would finish it. dir "" ignores the write mark (an
+// export's dependency under way is the caller's own chain).
+func settled(b Binding, dir Direction) bool {
+	return b.RemoteState != RemoteDeleted && (dir == "" || b.Writing != dir)
+}
+
 // syncDependencies syncs, one after the other, the dependencies that are not
 // bound to a live record yet (or that ask to be synced always); byID is the
 // binder's look-up on the dependency's side. A binding whose remote record
@@ -142,10 +151,7 @@ func syncDependencies(ctx context.Context, deps []Dependency, dir Direction,
 			if err != nil {
 				return fmt.Errorf("dependency %s %s: %w", d.Model, d.ID, err)
 			}
-			// A pair whose write of this direction is still marked under
-			// way was left half-synced by a stopped attempt: it is synced
-			// again, or nothing would finish it.
-			if bound && b.RemoteState != RemoteDeleted && (dir == "" || b.Writing != dir) {
+			if bound && settled(b, dir) {
 				continue
 			}
 		}

@@ -113,7 +113,7 @@ func (f *ImportFlow) Import(ctx context.Context, remoteID string, opts ImportOpt
 		if err != nil {
 			return fmt.Errorf("import %s %s: %w", f.Model, remoteID, err)
 		}
-		if bound && b.RemoteState != RemoteDeleted && b.Writing != Import {
+		if bound && settled(b, Import) {
 			return NothingToDo("%s %s was imported by another job meanwhile", f.Model, remoteID)
 		}
 	}
