@@ -16,20 +16,8 @@ import (
 // whatever the model's deletion policy: OpenERP never owned it.
 func TestHistoryRetiredInOpenERPIsKeptOnQoQa(t *testing.T) {
 	t.Parallel()
-	type retirement struct {
-		name string
-		do   func(w *world, model string, id int64)
-	}
-	retirements := []retirement{
-		{"archived", func(w *world, model string, id int64) {
-			require.NoError(w.t, w.oc.Write(w.ctx, model, []int64{id}, openerp.Values{"active": false}, nil))
-		}},
-		{"deleted", func(w *world, model string, id int64) {
-			require.NoError(w.t, w.oc.Unlink(w.ctx, model, []int64{id}))
-		}},
-	}
 	models := map[string]string{"product": "product.template", "variation": "product.product"}
-	for _, r := range retirements {
+	for _, r := range historyRetirements {
 		for model, erpModel := range models {
 			t.Run(r.name+" "+model, func(t *testing.T) {
 				t.Parallel()
@@ -51,4 +39,18 @@ func TestHistoryRetiredInOpenERPIsKeptOnQoQa(t *testing.T) {
 			})
 		}
 	}
+}
+
+// historyRetirements are the ways OpenERP retires a record of QoQa's
+// history: archiving it, deleting it.
+var historyRetirements = []struct {
+	name string
+	do   func(w *world, model string, id int64)
+}{
+	{"archived", func(w *world, model string, id int64) {
+		require.NoError(w.t, w.oc.Write(w.ctx, model, []int64{id}, openerp.Values{"active": false}, nil))
+	}},
+	{"deleted", func(w *world, model string, id int64) {
+		require.NoError(w.t, w.oc.Unlink(w.ctx, model, []int64{id}))
+	}},
 }

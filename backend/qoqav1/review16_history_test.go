@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/qoqasync/qoqasync/connector"
-	"github.com/qoqasync/qoqasync/openerp"
 	"github.com/qoqasync/qoqasync/qoqa"
 )
 
@@ -20,19 +19,8 @@ import (
 // export ever wrote the pair, so OpenERP never owned it.
 func TestReview16HistoryHalfImportedRetiredInOpenERPIsKeptOnQoQa(t *testing.T) {
 	t.Parallel()
-	retirements := []struct {
-		name string
-		do   func(w *world, model string, id int64)
-	}{
-		{"archived", func(w *world, model string, id int64) {
-			require.NoError(w.t, w.oc.Write(w.ctx, model, []int64{id}, openerp.Values{"active": false}, nil))
-		}},
-		{"deleted", func(w *world, model string, id int64) {
-			require.NoError(w.t, w.oc.Unlink(w.ctx, model, []int64{id}))
-		}},
-	}
 	models := map[string]string{"product": "product.template", "variation": "product.product"}
-	for _, r := range retirements {
+	for _, r := range historyRetirements {
 		for model, erpModel := range models {
 			t.Run(r.name+" "+model, func(t *testing.T) {
 				t.Parallel()
